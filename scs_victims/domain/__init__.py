@@ -1,0 +1,1 @@
+"""Pure rules of the definitions: no database, no Qt, no I/O."""

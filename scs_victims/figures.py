@@ -1,0 +1,173 @@
+"""Figures for periods, crime types and wards (definitions §4)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
+from scs_victims.domain.periods import Period
+from scs_victims.domain.rates import rate
+from scs_victims.storage.models import Incident, Ward
+
+ALL_AREA = "All"
+UNKNOWN_WARD = "Unknown"
+
+FIGURE_COLUMNS = (
+    "period", "period_start", "period_end", "crime_type", "ward", "incidents",
+    "linked_incidents", "victims", "repeat_incidents", "repeat_victims",
+    "repeat_incident_rate", "repeat_victim_rate", "concentration", "per_1000",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The whole area, one ward, or the incidents without a ward, with its denominators."""
+
+    name: str
+    ward_id: int | None
+    population: int | None
+    households: int | None
+
+    def denominator(self, crime_type: CrimeType) -> int | None:
+        if crime_type is CrimeType.BURGLARY and self.households is not None:
+            return self.households
+        return self.population
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRow:
+    period: Period
+    crime_type: CrimeType
+    area: str
+    incidents: int
+    linked_incidents: int
+    victims: int
+    repeat_incidents: int
+    repeat_victims: int
+    repeat_incident_rate: Decimal | None
+    repeat_victim_rate: Decimal | None
+    concentration: Decimal | None
+    per_1000: Decimal | None
+
+
+@dataclass(slots=True)
+class _Tally:
+    incidents: int = 0
+    linked: int = 0
+    repeats: int = 0
+    subjects: set[int] = field(default_factory=set)
+    repeat_subjects: set[int] = field(default_factory=set)
+
+    def add(self, subject_id: int | None, is_repeat: bool) -> None:
+        self.incidents += 1
+        if subject_id is None:
+            return
+        self.linked += 1
+        self.subjects.add(subject_id)
+        if is_repeat:
+            self.repeats += 1
+            self.repeat_subjects.add(subject_id)
+
+
+def areas(session: Session, *, by_ward: bool) -> list[Area]:
+    """``All`` first, then (with ``by_ward``) the wards in load order, then ``Unknown``."""
+    wards = session.execute(
+        select(Ward.id, Ward.name, Ward.population, Ward.households).order_by(Ward.position)
+    ).all()
+    populations = [row.population for row in wards]
+    households = [row.households for row in wards]
+    whole_population = (
+        sum(p for p in populations if p is not None)
+        if wards and all(p is not None for p in populations) else None
+    )
+    whole_households = (
+        sum(h for h in households if h is not None)
+        if wards and all(h is not None for h in households) else None
+    )
+    result = [Area(ALL_AREA, None, whole_population, whole_households)]
+    if by_ward:
+        result.extend(Area(row.name, row.id, row.population, row.households) for row in wards)
+        result.append(Area(UNKNOWN_WARD, None, None, None))
+    return result
+
+
+def compute_figures(
+    session: Session,
+    periods: Sequence[Period],
+    crime_types: Sequence[CrimeType] = CRIME_TYPES,
+    *,
+    by_ward: bool = False,
+) -> list[FigureRow]:
+    """One row per period × crime type × area, in the order of formats.md."""
+    if not periods:
+        return []
+    types = [crime_type for crime_type in CRIME_TYPES if crime_type in crime_types]
+    area_list = areas(session, by_ward=by_ward)
+    ward_index = {area.ward_id: index for index, area in enumerate(area_list)
+                  if area.ward_id is not None}
+    unknown_index = len(area_list) - 1 if by_ward else None
+    tallies: dict[tuple[int, str, int], _Tally] = {}
+    starts = [period.start for period in periods]
+    first, last = periods[0].start, periods[-1].end
+    rows = session.execute(
+        select(Incident.crime_type, Incident.ward_id, Incident.subject_id, Incident.occurred_on,
+               Incident.is_repeat)
+        .where(Incident.deleted_at.is_(None), Incident.occurred_on >= first,
+               Incident.occurred_on <= last,
+               Incident.crime_type.in_([crime_type.value for crime_type in types]))
+    )
+    for crime_type, ward_id, subject_id, occurred_on, is_repeat in rows:
+        period_index = _period_index(periods, starts, occurred_on)
+        if period_index is None:
+            continue
+        _tally(tallies, (period_index, crime_type, 0)).add(subject_id, is_repeat)
+        if by_ward:
+            index = ward_index.get(ward_id, unknown_index) if ward_id is not None else unknown_index
+            assert index is not None
+            _tally(tallies, (period_index, crime_type, index)).add(subject_id, is_repeat)
+    result: list[FigureRow] = []
+    for period_index, period in enumerate(periods):
+        for crime_type in types:
+            for index, area in enumerate(area_list):
+                tally = tallies.get((period_index, crime_type.value, index)) or _Tally()
+                result.append(_row(period, crime_type, area, tally))
+    return result
+
+
+def _tally(tallies: dict[tuple[int, str, int], _Tally], key: tuple[int, str, int]) -> _Tally:
+    tally = tallies.get(key)
+    if tally is None:
+        tally = tallies[key] = _Tally()
+    return tally
+
+
+def _period_index(periods: Sequence[Period], starts: list[date], day: date) -> int | None:
+    index = bisect_right(starts, day) - 1
+    if index < 0 or not periods[index].contains(day):
+        return None
+    return index
+
+
+def _row(period: Period, crime_type: CrimeType, area: Area, tally: _Tally) -> FigureRow:
+    victims = len(tally.subjects)
+    return FigureRow(
+        period=period,
+        crime_type=crime_type,
+        area=area.name,
+        incidents=tally.incidents,
+        linked_incidents=tally.linked,
+        victims=victims,
+        repeat_incidents=tally.repeats,
+        repeat_victims=len(tally.repeat_subjects),
+        repeat_incident_rate=rate(tally.repeats, tally.linked, 100),
+        repeat_victim_rate=rate(len(tally.repeat_subjects), victims, 100),
+        concentration=rate(tally.linked, victims),
+        per_1000=rate(tally.incidents, area.denominator(crime_type), 1000),
+    )

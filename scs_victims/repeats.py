@@ -1,0 +1,252 @@
+"""The repeat engine (definitions §3): which incidents are repeats, kept current in the store.
+
+An incident is a repeat exactly when its subject's immediately preceding incident of the same
+crime type (in date, time, reference order) lies inside the look-back window. So the flags of
+one subject depend only on that subject's incidents, and any change re-evaluates just the
+subjects it touches; a change of window recomputes everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from scs_victims.domain.crime_types import CrimeType
+from scs_victims.domain.dates import order_key, window_start
+from scs_victims.progress import ProgressCallback, no_progress
+from scs_victims.settings import RuleSettings, load_rules
+from scs_victims.storage.models import Address, Incident, Person
+
+Subject = tuple[str, int]  # (crime type code, canonical person or address id)
+
+_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ChainItem:
+    """One incident of a subject's chain, as the rule needs it."""
+
+    id: int
+    occurred_on: date
+    occurred_time: time | None
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: int
+    is_repeat: bool
+    previous_id: int | None
+
+
+def evaluate_chain(items: Iterable[ChainItem], window_months: int) -> list[Flag]:
+    """Repeat flags for one subject's incidents of one crime type, in any input order."""
+    ordered = sorted(items, key=lambda item: order_key(item.occurred_on, item.occurred_time,
+                                                       item.reference))
+    flags: list[Flag] = []
+    previous: ChainItem | None = None
+    for item in ordered:
+        repeat = previous is not None and previous.occurred_on >= window_start(
+            item.occurred_on, window_months
+        )
+        flags.append(Flag(item.id, repeat, previous.id if repeat and previous else None))
+        previous = item
+    return flags
+
+
+def canonical_person_id() -> object:
+    """SQL for the canonical id of an incident's victim (following a merge)."""
+    return (
+        select(func.coalesce(Person.merged_into_id, Person.id))
+        .where(Person.id == Incident.victim_id)
+        .scalar_subquery()
+    )
+
+
+def canonical_address_id() -> object:
+    return (
+        select(func.coalesce(Address.merged_into_id, Address.id))
+        .where(Address.id == Incident.address_id)
+        .scalar_subquery()
+    )
+
+
+def subject_expression() -> object:
+    """SQL for an incident's subject: its dwelling for burglary, its victim otherwise."""
+    return case(
+        (Incident.crime_type == CrimeType.BURGLARY.value, canonical_address_id()),
+        else_=canonical_person_id(),
+    )
+
+
+def refresh_subject_ids(session: Session, incident_ids: Sequence[int] | None = None) -> set[Subject]:
+    """Re-derive ``subject_id`` (after merges, edits or imports) and return every subject
+    whose chain may have changed: the old and the new subject of each changed incident."""
+    touched: set[Subject] = set()
+    expression = subject_expression()
+    query = select(Incident.id, Incident.crime_type, Incident.subject_id, expression)
+    ids = list(incident_ids) if incident_ids is not None else None
+    chunks: Iterable[Sequence[int] | None] = (
+        [ids[i : i + _BATCH] for i in range(0, len(ids), _BATCH)] if ids is not None else [None]
+    )
+    for chunk in chunks:
+        selected = query if chunk is None else query.where(Incident.id.in_(chunk))
+        changes = []
+        for incident_id, crime_type, old, new in session.execute(selected):
+            if old != new:
+                changes.append({"b_id": incident_id, "b_subject": new})
+                if old is not None:
+                    touched.add((crime_type, old))
+            if new is not None:
+                touched.add((crime_type, new))
+        if changes:
+            session.execute(
+                update(Incident.__table__)
+                .where(Incident.__table__.c.id == bindparam("b_id"))
+                .values(subject_id=bindparam("b_subject")),
+                changes,
+            )
+    return touched
+
+
+def refresh_subjects(
+    session: Session, subjects: Iterable[Subject], rules: RuleSettings | None = None
+) -> int:
+    """Re-evaluate the repeat flags of these subjects' chains; returns how many flags changed."""
+    rules = rules or load_rules(session)
+    by_type: dict[str, list[int]] = {}
+    for crime_type, subject_id in subjects:
+        by_type.setdefault(crime_type, []).append(subject_id)
+    changed = 0
+    for crime_type, subject_ids in by_type.items():
+        window = rules.window_months(CrimeType(crime_type))
+        for start in range(0, len(subject_ids), _BATCH):
+            chunk = subject_ids[start : start + _BATCH]
+            rows = session.execute(
+                _chain_query().where(
+                    Incident.crime_type == crime_type, Incident.subject_id.in_(chunk)
+                )
+            ).all()
+            changed += _apply(session, _flags_for_rows(rows, window))
+    return changed
+
+
+def clear_flags(session: Session, incident_ids: Sequence[int]) -> None:
+    """Deleted or unlinked incidents are never repeats."""
+    if incident_ids:
+        session.execute(
+            update(Incident)
+            .where(Incident.id.in_(incident_ids))
+            .values(is_repeat=False, previous_id=None)
+        )
+
+
+def recompute_all(
+    session: Session, rules: RuleSettings | None = None, progress: ProgressCallback = no_progress
+) -> int:
+    """Re-derive every subject and every flag (after a change of window). Returns flags changed.
+
+    Reads the live incidents ordered by subject and walks each subject's chain once, so the
+    cost is one pass over the table plus the rows that actually change.
+    """
+    rules = rules or load_rules(session)
+    refresh_subject_ids(session)
+    live = and_(Incident.deleted_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(Incident).where(live)) or 0
+    progress(0, total)
+    # Unlinked and deleted incidents are never repeats.
+    session.execute(
+        update(Incident)
+        .where(or_(Incident.subject_id.is_(None), Incident.deleted_at.is_not(None)))
+        .where(Incident.is_repeat.is_(True) | Incident.previous_id.is_not(None))
+        .values(is_repeat=False, previous_id=None)
+    )
+    rows = session.execute(
+        _chain_query()
+        .where(Incident.subject_id.is_not(None))
+        .order_by(Incident.crime_type, Incident.subject_id)
+        .execution_options(yield_per=20000)
+    )
+    changed = 0
+    done = 0
+    pending: list[Flag] = []
+    group: list[tuple[int, str, int, date, time | None, str, bool, int | None]] = []
+    group_key: tuple[str, int] | None = None
+    for row in rows:
+        key = (row[1], row[2])
+        if key != group_key and group:
+            pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))  # type: ignore[index]
+            group = []
+            if len(pending) >= _BATCH:
+                changed += _apply(session, pending)
+                done += len(pending)
+                pending = []
+                progress(done, total)
+        group_key = key
+        group.append(tuple(row))  # type: ignore[arg-type]
+    if group and group_key is not None:
+        pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))
+    changed += _apply(session, pending)
+    progress(total, total)
+    return changed
+
+
+def _chain_query():  # type: ignore[no-untyped-def]
+    return select(
+        Incident.id,
+        Incident.crime_type,
+        Incident.subject_id,
+        Incident.occurred_on,
+        Incident.occurred_time,
+        Incident.reference,
+        Incident.is_repeat,
+        Incident.previous_id,
+    ).where(Incident.deleted_at.is_(None))
+
+
+def _flags_for_rows(rows: Sequence[Sequence[object]], window: int) -> list[tuple[Flag, bool, int | None]]:
+    """Flags for rows of possibly several subjects, paired with the stored values."""
+    groups: dict[int, list[Sequence[object]]] = {}
+    for row in rows:
+        groups.setdefault(row[2], []).append(row)  # type: ignore[arg-type]
+    result: list[tuple[Flag, bool, int | None]] = []
+    for members in groups.values():
+        stored = {row[0]: (row[6], row[7]) for row in members}
+        items = [ChainItem(row[0], row[3], row[4], row[5]) for row in members]  # type: ignore[arg-type]
+        for flag in evaluate_chain(items, window):
+            was_repeat, was_previous = stored[flag.id]
+            result.append((flag, bool(was_repeat), was_previous))  # type: ignore[arg-type]
+    return result
+
+
+def _apply(session: Session, flags: Sequence[tuple[Flag, bool, int | None]]) -> int:
+    changes = [
+        {"b_id": flag.id, "b_repeat": flag.is_repeat, "b_previous": flag.previous_id}
+        for flag, was_repeat, was_previous in flags
+        if flag.is_repeat != was_repeat or flag.previous_id != was_previous
+    ]
+    if changes:
+        table = Incident.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
+            changes,
+        )
+    return len(changes)
+
+
+__all__ = [
+    "ChainItem",
+    "Flag",
+    "Subject",
+    "clear_flags",
+    "evaluate_chain",
+    "recompute_all",
+    "refresh_subject_ids",
+    "refresh_subjects",
+]

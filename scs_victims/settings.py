@@ -1,0 +1,116 @@
+"""Settings of the definitions (windows, thresholds) and of the area, with their defaults.
+
+Stored as JSON text in the ``settings`` table; a missing row means the default below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scs_victims.audit import record
+from scs_victims.domain.crime_types import CrimeType
+from scs_victims.errors import InputRefused
+from scs_victims.storage.models import Setting
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Every number of definitions §3 and §5 that a partnership may change."""
+
+    window_months_asb: int = 12
+    window_months_burglary: int = 12
+    window_months_dv: int = 12
+    # ASB case review threshold (ASB, Crime and Policing Act 2014 s.104).
+    asb_review_complaints: int = 3
+    asb_review_within_months: int = 6
+    asb_review_reported_within_months: int = 1
+    asb_review_community_people: int = 5
+    asb_review_community_within_months: int = 6
+    # DV potential escalation.
+    dv_escalation_incidents: int = 3
+    dv_escalation_within_months: int = 12
+    dv_escalation_police_only: bool = False
+
+    def window_months(self, crime_type: CrimeType) -> int:
+        value: int = getattr(self, f"window_months_{crime_type.value}")
+        return value
+
+    @property
+    def windows(self) -> dict[CrimeType, int]:
+        return {crime_type: self.window_months(crime_type) for crime_type in CrimeType}
+
+    def validated(self) -> RuleSettings:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.type in ("int", int) and (not isinstance(value, int) or value < 1):
+                raise InputRefused(f"{item.name.replace('_', ' ')} must be a whole number of 1 or more.")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSettings:
+    """Who the reports are for and how they are marked."""
+
+    area_name: str = "Community Safety Partnership"
+    protective_marking: str = "OFFICIAL-SENSITIVE"
+    targets: dict[str, float] = field(default_factory=lambda: {
+        "burglary_repeat_victim_rate": 5.25,
+        "dv_repeat_incident_rate": 21.0,
+    })
+
+
+_RULES = "rules"
+_AREA = "area"
+
+
+def _load(session: Session, name: str) -> dict[str, Any]:
+    row = session.get(Setting, name)
+    if row is None:
+        return {}
+    loaded = json.loads(row.value)
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _store(session: Session, name: str, value: dict[str, Any]) -> None:
+    row = session.get(Setting, name)
+    text = json.dumps(value, sort_keys=True)
+    if row is None:
+        session.add(Setting(name=name, value=text))
+    else:
+        row.value = text
+
+
+def load_rules(session: Session) -> RuleSettings:
+    known = {item.name for item in fields(RuleSettings)}
+    stored = {key: value for key, value in _load(session, _RULES).items() if key in known}
+    return replace(RuleSettings(), **stored)
+
+
+def windows_changed(old: RuleSettings, new: RuleSettings) -> bool:
+    return old.windows != new.windows
+
+
+def save_rules(session: Session, rules: RuleSettings) -> RuleSettings:
+    """Store new rule settings (audited). The caller recomputes repeats if windows changed."""
+    rules.validated()
+    old = load_rules(session)
+    _store(session, _RULES, asdict(rules))
+    changed = {k: v for k, v in asdict(rules).items() if asdict(old)[k] != v}
+    if changed:
+        record(session, "setting", "settings", None, changed)
+    return old
+
+
+def load_area(session: Session) -> AreaSettings:
+    known = {item.name for item in fields(AreaSettings)}
+    stored = {key: value for key, value in _load(session, _AREA).items() if key in known}
+    return replace(AreaSettings(), **stored)
+
+
+def save_area(session: Session, area: AreaSettings) -> None:
+    _store(session, _AREA, asdict(area))
+    record(session, "setting", "settings", None, {"area": asdict(area)})

@@ -1,0 +1,210 @@
+"""Opening the database: where it lives, the SQLite pragmas, migrations after a backup.
+
+The caller owns sessions: ``Database.session()`` gives one per user action; services take it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from scs_victims.errors import DatabaseError, DatabaseTooNew
+from scs_victims.storage import migrate
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "SCS Victims"
+DB_ENV_VAR = "SCS_VICTIMS_DB"
+DEFAULT_FILE_NAME = "scs-victims.db"
+BACKUPS_KEPT = 5
+
+
+def data_folder() -> Path:
+    """The user's data folder for SCS Victims (created on demand)."""
+    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def resolve_location(explicit: str | os.PathLike[str] | None = None) -> str:
+    """``--db`` if given, else ``$SCS_VICTIMS_DB``, else the default file in the data folder."""
+    if explicit:
+        return os.fspath(explicit)
+    from_env = os.environ.get(DB_ENV_VAR)
+    if from_env:
+        return from_env
+    return os.fspath(data_folder() / DEFAULT_FILE_NAME)
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+@dataclass
+class Database:
+    """An open database: the engine, a session factory and where it is."""
+
+    engine: Engine
+    location: str
+    sessions: sessionmaker[Session]
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        return None if is_url(self.location) else Path(self.location)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back if it raises."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy made with SQLite's backup API, checked with integrity_check."""
+        if self.path is None:
+            raise DatabaseError("Backups of a server database are made on the server.")
+        return backup_sqlite_file(self.path, target)
+
+    def integrity_problems(self) -> list[str]:
+        """What ``PRAGMA integrity_check`` reports; an empty list means the file is sound."""
+        if not self.is_sqlite:
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        return [] if rows == ["ok"] else [str(row) for row in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(location: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True,
+                  backup_before_migrating: bool = True) -> Database:
+    """Open (creating if need be) and bring the schema up to date.
+
+    A database written by a newer version is refused with ``DatabaseTooNew``. Before
+    migrating an existing SQLite file, a backup copy is made beside it.
+    """
+    resolved = resolve_location(location)
+    if is_url(resolved):
+        engine = create_engine(resolved, future=True)
+    else:
+        path = Path(resolved).expanduser()
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = _sqlite_engine(path)
+        resolved = os.fspath(path)
+    database = Database(engine=engine, location=resolved,
+                        sessions=sessionmaker(engine, expire_on_commit=False))
+    try:
+        if migrate_schema:
+            _bring_up_to_date(database, backup_before_migrating)
+    except Exception:
+        engine.dispose()
+        raise
+    return database
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module, whose legacy mode commits DDL
+        # silently; SQLAlchemy's "begin" below issues BEGIN itself (SQLAlchemy SQLite docs).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _bring_up_to_date(database: Database, backup_first: bool) -> None:
+    with database.engine.connect() as connection:
+        current = migrate.current_revision(connection)
+        has_tables = bool(inspect(connection).get_table_names())
+    head = migrate.head_revision()
+    if current == head:
+        return
+    if current is not None and not migrate.is_known_revision(current):
+        raise DatabaseTooNew(
+            f"{database.location} was written by a newer version of SCS Victims. Install that "
+            "version to open it; this one has not changed it."
+        )
+    if current is None and has_tables:
+        raise DatabaseError(
+            f"{database.location} is not an SCS Victims database (it has tables but no "
+            "schema version). Choose another file."
+        )
+    if backup_first and current is not None and database.path is not None:
+        target = database.path.parent / "backups" / (
+            f"{database.path.stem}.{datetime.now():%Y%m%d-%H%M%S}.pre-{head}{database.path.suffix}"
+        )
+        database.backup(target)
+        _prune_backups(target.parent, database.path.stem)
+        log.info("Backed up the database before migrating it to %s", head)
+    with database.engine.begin() as connection:
+        migrate.upgrade(connection)
+    log.info("Database schema is now at %s (was %s)", head, current)
+
+
+def backup_sqlite_file(source: Path, target: Path) -> Path:
+    """Copy a live SQLite file with the backup API (consistent even while it is in use)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose another name for the backup.")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            # The copy must not depend on a -wal file beside it.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            result = dst.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if result is None or result[0] != "ok":
+        target.unlink(missing_ok=True)
+        raise DatabaseError("The backup copy failed its integrity check; nothing was changed.")
+    return target
+
+
+def _prune_backups(folder: Path, stem: str) -> None:
+    backups = sorted(folder.glob(f"{stem}.*.pre-*"))
+    for old in backups[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+
+
+def sqlite_quick_check(connection: Connection) -> bool:
+    """True when ``PRAGMA quick_check`` finds the SQLite file sound (always True elsewhere)."""
+    if connection.dialect.name != "sqlite":
+        return True
+    return connection.execute(text("PRAGMA quick_check")).scalar() == "ok"

@@ -1,0 +1,221 @@
+"""The schema: typed SQLAlchemy models with named constraints.
+
+Derived columns (``incidents.subject_id``, ``is_repeat``, ``previous_id``) are a cache kept
+current by ``scs_victims.repeats``; everything else is what users and imports wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Ward(Base):
+    __tablename__ = "wards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Case-folded name, so imports match wards case-insensitively with an index.
+    name_key: Mapped[str] = mapped_column(String(120), unique=True)
+    code: Mapped[str | None] = mapped_column(String(20))
+    population: Mapped[int | None] = mapped_column(Integer)
+    households: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("population IS NULL OR population >= 0", name="population_not_negative"),
+        CheckConstraint("households IS NULL OR households >= 0", name="households_not_negative"),
+    )
+
+
+class ImportRun(Base):
+    """One run of an import: which file, how it was read, what it did."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(400))
+    encoding: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The identity key of definitions §2 that first linked this person; None for people
+    # entered without enough to key them.
+    key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    reference: Mapped[str | None] = mapped_column(String(100))
+    forename: Mapped[str | None] = mapped_column(String(100))
+    surname: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    ethnicity: Mapped[str | None] = mapped_column(String(80))
+    # Always points at the surviving root of a merge group (never at another merged person).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "gender IS NULL OR gender IN ('female', 'male', 'other', 'unknown')",
+            name="gender_known",
+        ),
+        Index("ix_people_surname_forename", "surname", "forename"),
+        Index("ix_people_reference", "reference"),
+    )
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    uprn: Mapped[str | None] = mapped_column(String(12))
+    line1: Mapped[str | None] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8), index=True)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    crime_type: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(60))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_time: Mapped[time | None] = mapped_column(Time)
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str | None] = mapped_column(Text)
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"), index=True)
+    victim_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    perpetrator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # A perpetrator named without a date of birth cannot be keyed to a person (definitions
+    # §2); the name is kept as written.
+    perpetrator_name: Mapped[str | None] = mapped_column(String(200))
+    relationship: Mapped[str | None] = mapped_column(String(12))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    # Derived, kept current by scs_victims.repeats: the canonical victim (asb, dv) or dwelling
+    # (burglary) id; whether this is a repeat; the earlier incident that makes it one.
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_id: Mapped[int | None] = mapped_column(Integer)
+    # Fingerprint of the fields as imported or last saved: decides "same row" on re-import.
+    content_hash: Mapped[str] = mapped_column(String(40))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("crime_type IN ('asb', 'burglary', 'dv')", name="crime_type_known"),
+        CheckConstraint(
+            "source IS NULL OR source IN ('police', 'council', 'housing', 'health', 'self', "
+            "'other')",
+            name="source_known",
+        ),
+        CheckConstraint(
+            "relationship IS NULL OR relationship IN ('partner', 'ex-partner', 'family', 'other')",
+            name="relationship_known",
+        ),
+        CheckConstraint(
+            "reported_on IS NULL OR reported_on >= occurred_on", name="reported_after_occurred"
+        ),
+        Index("ix_incidents_subject_order", "crime_type", "subject_id", "occurred_on"),
+        Index("ix_incidents_occurred_on_crime_type", "occurred_on", "crime_type"),
+    )
+
+
+class Merge(Base):
+    """A merge of two people (or two addresses), kept so that it can be undone."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    kept_id: Mapped[int] = mapped_column(Integer)
+    merged_id: Mapped[int] = mapped_column(Integer)
+    # Ids that had been merged into merged_id and were re-pointed at kept_id (JSON list).
+    moved_ids: Mapped[str] = mapped_column(Text, default="[]")
+    merged_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('person', 'address')", name="kind_known"),
+        CheckConstraint("kept_id <> merged_id", name="not_self"),
+    )
+
+
+class Setting(Base):
+    """A named setting whose value is JSON text; defaults live in scs_victims.settings."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only: storage forbids UPDATE and DELETE on this table (see the migration)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    # What changed, as JSON of field names and values; never logged to files.
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('insert', 'update', 'delete', 'restore', 'merge', 'unmerge', 'import', "
+            "'setting', 'recompute', 'load')",
+            name="action_known",
+        ),
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+    )

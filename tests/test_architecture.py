@@ -1,0 +1,46 @@
+"""The core never imports Qt or the ui package (checked on the source and at run time)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parent.parent / "scs_victims"
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "PySide2", "shiboken6", "ui")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_core_module_imports_qt_or_ui() -> None:
+    offenders = []
+    for path in sorted(CORE.rglob("*.py")):
+        for name in _imported_modules(path):
+            if name.split(".")[0] in FORBIDDEN:
+                offenders.append(f"{path.relative_to(CORE.parent)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_the_whole_core_loads_no_qt() -> None:
+    code = (
+        "import pkgutil, importlib, sys, scs_victims\n"
+        "for m in pkgutil.walk_packages(scs_victims.__path__, 'scs_victims.'):\n"
+        "    if '.migrations' in m.name or m.name == 'scs_victims.__main__':\n"
+        "        continue\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = [n for n in sys.modules if n.split('.')[0] in %r]\n"
+        "print(','.join(bad))\n" % (FORBIDDEN,)
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""
