@@ -6,8 +6,13 @@ import calendar
 import re
 from datetime import date, datetime, time
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: +(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+# re.ASCII: only the digits 0-9 (without it \d also takes other scripts' digits, e.g. '２０２４').
+_ISO = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII
+)
+_UK = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: +(\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII
+)
 
 MIDNIGHT = time(0, 0)
 

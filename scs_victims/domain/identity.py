@@ -26,7 +26,11 @@ ADDRESS_ABBREVIATIONS: dict[str, str] = {
 
 def normalise_postcode(text: str) -> str | None:
     """``'n31aa'`` -> ``'N3 1AA'``; None when the text has no UK postcode shape."""
-    compact = "".join(text.split()).upper()
+    compact = "".join(text.split())
+    if not compact.isascii():
+        # Checked before upper-casing, which would turn e.g. 'ß' into 'SS' and 'ﬀ' into 'FF'.
+        return None
+    compact = compact.upper()
     if compact == "GIR0AA":
         return "GIR 0AA"
     if not _POSTCODE_SHAPE.match(compact):
@@ -59,7 +63,7 @@ def person_key(
     """
     if reference is not None and reference.strip():
         return "ref:" + reference.strip().casefold()
-    if not forename or not surname:
+    if not forename or not forename.strip() or not surname or not surname.strip():
         return None
     names = normalise_name(forename) + "|" + normalise_name(surname)
     if date_of_birth is not None:

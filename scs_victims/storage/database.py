@@ -102,7 +102,7 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
     """
     resolved = resolve_location(location)
     if is_url(resolved):
-        engine = create_engine(resolved, future=True)
+        engine = create_engine(resolved, hide_parameters=True)
     else:
         path = Path(resolved).expanduser()
         if path.is_dir():
@@ -122,7 +122,8 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # hide_parameters: error messages (and so logs) must never carry names or addresses.
+    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,318 @@
+"""The ``scs-victims`` command line.
+
+Exit status: 0 done, 1 input refused or the work could not be done (a sentence says why),
+2 a usage error, 3 an internal error (details in the log file; ``--debug`` prints them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from scs_victims import __version__
+from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
+from scs_victims.domain.dates import DateFormatError, parse_date
+from scs_victims.domain.periods import PeriodKind, periods_between
+from scs_victims.errors import Cancelled, FileRefused, UserError
+from scs_victims.logs import configure_file_logging
+from scs_victims.storage.database import Database, open_database
+
+log = logging.getLogger("scs_victims.cli")
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+MAX_ERRORS_SHOWN = 200
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DateFormatError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date (use 2024-04-01 or 01/04/2024)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="scs-victims", description="SCS Victims: repeat victimisation records, "
+                     "alerts and figures for community safety partnerships.")
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $SCS_VICTIMS_DB "
+                        "or scs-victims.db in your data folder)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    wards = commands.add_parser("wards", help="the area's wards")
+    wards_commands = wards.add_subparsers(dest="wards_command", required=True, metavar="ACTION",
+                                          parser_class=_Parser)
+    wards_load = wards_commands.add_parser("load", help="replace the ward list from a CSV file")
+    wards_load.add_argument("file", type=Path, metavar="FILE.csv")
+    wards_commands.add_parser("list", help="show the wards")
+
+    imports = commands.add_parser("import", help="import records from a CSV file")
+    import_commands = imports.add_subparsers(dest="import_kind", required=True, metavar="KIND",
+                                             parser_class=_Parser)
+    incidents = import_commands.add_parser("incidents", help="import an incident extract")
+    incidents.add_argument("file", type=Path, metavar="FILE.csv")
+    incidents.add_argument("--skip-invalid", action="store_true",
+                           help="import the valid rows and write the others to a rejects file")
+    incidents.add_argument("--rejects", type=Path, metavar="OUT.csv",
+                           help="where --skip-invalid writes rejected rows "
+                           "(default: FILE-rejects.csv beside the input)")
+
+    figures = commands.add_parser("figures", help="repeat victimisation figures")
+    figures.add_argument("--from", dest="first", type=_date, required=True, metavar="DATE")
+    figures.add_argument("--to", dest="last", type=_date, required=True, metavar="DATE")
+    figures.add_argument("--by", choices=[kind.value for kind in PeriodKind], default="quarter")
+    figures.add_argument("--type", dest="types", nargs="+", action="extend",
+                         choices=[crime_type.value for crime_type in CRIME_TYPES],
+                         help="crime types (default: all)")
+    figures.add_argument("--by-ward", action="store_true", help="a row for every ward too")
+    figures.add_argument("--format", choices=["csv"], required=True)
+    figures.add_argument("--out", required=True, metavar="FILE", help="output file, or - ")
+
+    alerts = commands.add_parser("alerts", help="people and places that need action")
+    alerts.add_argument("--on", type=_date, default=None, metavar="DATE",
+                        help="as on this date (default: today)")
+
+    demo = commands.add_parser("demo", help="fill an empty database with a synthetic borough")
+    demo.add_argument("--incidents", type=int, default=20_000, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+
+    commands.add_parser("recompute", help="recompute every repeat flag")
+    commands.add_parser("check", help="check the database file is sound")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    log_path = configure_file_logging()
+    if args.command is None:
+        return _run_desktop(args, parser)
+    try:
+        return _dispatch(args)
+    except FileRefused as exc:
+        _say(str(exc))
+        _print_row_errors(exc)
+        return EXIT_REFUSED
+    except UserError as exc:
+        _say(str(exc))
+        return EXIT_REFUSED
+    except Cancelled:
+        _say("Cancelled; nothing was changed.")
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        _say("Interrupted; nothing was changed.")
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - the one place bugs become a sentence
+        log.exception("Unexpected error in command %s", args.command)
+        if args.debug:
+            raise
+        where = f" Details are in {log_path}." if log_path else ""
+        _say(f"Something went wrong inside SCS Victims ({type(exc).__name__}).{where} "
+             "Run again with --debug to see them here.")
+        return EXIT_BUG
+
+
+def _say(message: str, stream: TextIO | None = None) -> None:
+    print(message, file=stream or sys.stderr)
+
+
+def _print_row_errors(exc: FileRefused) -> None:
+    for error in exc.errors[:MAX_ERRORS_SHOWN]:
+        _say(f"  {error}")
+    if len(exc.errors) > MAX_ERRORS_SHOWN:
+        _say(f"  ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more.")
+
+
+def _run_desktop(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        from ui.app import run  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        parser.print_help()
+        return EXIT_OK
+    result: int = run(db=args.db)
+    return result
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    database = open_database(args.db)
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(database, args)
+    finally:
+        database.close()
+
+
+def _wards(database: Database, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from scs_victims.importing.wards import load_wards
+    from scs_victims.storage.models import Ward
+
+    if args.wards_command == "load":
+        summary = load_wards(database, args.file)
+        _say(f"Loaded {args.file.name}: {summary.added} wards added, {summary.updated} updated, "
+             f"{summary.removed} removed.", sys.stdout)
+        _mention_unknown_columns(summary.unknown_columns)
+        return EXIT_OK
+    with database.session() as session:
+        for ward in session.scalars(select(Ward).order_by(Ward.position)):
+            print(f"{ward.name}\t{ward.code or ''}\t{ward.population or ''}\t"
+                  f"{ward.households or ''}")
+    return EXIT_OK
+
+
+def _mention_unknown_columns(columns: list[str]) -> None:
+    if columns:
+        _say(f"Columns ignored (not known): {', '.join(columns)}.", sys.stdout)
+
+
+class _ProgressLine:
+    """A percentage on stderr while long work runs, only when someone is watching."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = -1
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.active or not total:
+            return
+        percent = int(100 * done / total)
+        if percent != self.shown:
+            self.shown = percent
+            print(f"\r{self.label}: {percent}%", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.active and self.shown >= 0:
+            print(file=sys.stderr)
+
+
+def _import(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.importing.incidents import import_incidents
+
+    progress = _ProgressLine(f"Importing {args.file.name}")
+    try:
+        summary = import_incidents(database, args.file, skip_invalid=args.skip_invalid,
+                                   rejects_path=args.rejects, progress=progress)
+    finally:
+        progress.finish()
+    encoding = "" if summary.encoding == "UTF-8" else f" (read as {summary.encoding})"
+    _say(f"Imported {args.file.name}{encoding}: {summary.imported} new incidents, "
+         f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
+         sys.stdout)
+    if summary.rejects_path is not None:
+        _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
+        for error in summary.errors[:MAX_ERRORS_SHOWN]:
+            _say(f"  {error}")
+    _mention_unknown_columns(summary.unknown_columns)
+    return EXIT_OK
+
+
+def _figures(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.exports import figures_csv_text, write_text_atomically
+    from scs_victims.figures import compute_figures
+
+    if args.last < args.first:
+        raise UserError("--to must not be before --from.")
+    periods = periods_between(args.first, args.last, PeriodKind(args.by))
+    types = [CrimeType(value) for value in args.types] if args.types else list(CRIME_TYPES)
+    with database.session() as session:
+        rows = compute_figures(session, periods, types, by_ward=args.by_ward)
+    text = figures_csv_text(rows)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_text_atomically(Path(args.out), text)
+        _say(f"Wrote {len(rows)} rows to {args.out}.", sys.stdout)
+    return EXIT_OK
+
+
+def _alerts(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.alerts import compute_alerts
+
+    on = args.on or date.today()
+    with database.session() as session:
+        alerts = compute_alerts(session, on)
+    if not alerts:
+        print(f"No alerts on {on:%d/%m/%Y}.")
+        return EXIT_OK
+    print(f"{len(alerts)} alerts on {on:%d/%m/%Y}:")
+    for alert in alerts:
+        print(f"- {alert.subject} #{alert.subject_id}: {alert.explanation}")
+    return EXIT_OK
+
+
+def _demo(database: Database, args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from scs_victims.demo import write_incidents_csv, write_wards_csv
+    from scs_victims.importing.incidents import import_incidents
+    from scs_victims.importing.wards import load_wards
+    from scs_victims.storage.models import Incident
+
+    if args.incidents < 1:
+        raise UserError("--incidents must be 1 or more.")
+    with database.session() as session:
+        if session.scalar(select(func.count()).select_from(Incident)):
+            raise UserError(f"{database.location} already holds incidents; the demo borough "
+                            "goes into an empty database (use --db to choose a new file).")
+    with tempfile.TemporaryDirectory(prefix="scs-demo-") as folder:
+        wards_csv = Path(folder) / "wards.csv"
+        incidents_csv = Path(folder) / "incidents.csv"
+        write_wards_csv(wards_csv, seed=args.seed)
+        write_incidents_csv(incidents_csv, args.incidents, seed=args.seed)
+        load_wards(database, wards_csv)
+        progress = _ProgressLine("Loading the demo borough")
+        try:
+            summary = import_incidents(database, incidents_csv, progress=progress)
+        finally:
+            progress.finish()
+    print(f"The demo borough is ready in {database.location}: {summary.imported} synthetic "
+          "incidents.")
+    return EXIT_OK
+
+
+def _recompute(database: Database, _args: argparse.Namespace) -> int:
+    from scs_victims.repeats import recompute_all
+
+    progress = _ProgressLine("Recomputing repeats")
+    try:
+        with database.session() as session:
+            changed = recompute_all(session, progress=progress)
+    finally:
+        progress.finish()
+    print(f"Repeat flags recomputed: {changed} changed.")
+    return EXIT_OK
+
+
+def _check(database: Database, _args: argparse.Namespace) -> int:
+    problems = database.integrity_problems()
+    if problems:
+        _say(f"{database.location} has problems: {'; '.join(problems[:5])}")
+        return EXIT_REFUSED
+    print(f"{database.location} is sound.")
+    return EXIT_OK
+
+
+_HANDLERS = {
+    "wards": _wards,
+    "import": _import,
+    "figures": _figures,
+    "alerts": _alerts,
+    "demo": _demo,
+    "recompute": _recompute,
+    "check": _check,
+}

@@ -1,0 +1,1 @@
+"""Reading CSV files from other systems: incidents and wards (formats.md)."""

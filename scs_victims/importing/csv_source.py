@@ -1,0 +1,148 @@
+"""Streaming CSV rows the way Excel users think of them.
+
+UTF-8 with or without a BOM, otherwise Windows-1252; header names matched case-insensitively
+with surrounding spaces ignored; Excel row numbers (the header is row 1, a record with a
+multi-line cell is still one row). Memory stays flat: the file is read once to choose the
+encoding, then streamed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from scs_victims.errors import FileRefused, InputRefused, RowError
+
+UTF8 = "UTF-8"
+WINDOWS_1252 = "Windows-1252"
+_CHUNK = 1 << 20
+# A description can be long, but a cell beyond this is a broken file, not a record.
+MAX_CELL_CHARS = 100_000
+
+
+def detect_encoding(path: Path) -> str:
+    """``UTF-8`` when every byte decodes as UTF-8 (BOM or not), else ``Windows-1252``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return WINDOWS_1252
+    return UTF8
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One record: its Excel row number, its cells in header order, and any shape problem."""
+
+    number: int
+    cells: list[str]
+    raw: list[str]
+    problem: str | None = None
+
+
+@dataclass
+class CsvSource:
+    """An open CSV file: header mapping, encoding, and an iterator over its rows."""
+
+    path: Path
+    encoding: str
+    header: list[str]
+    original_header: list[str]
+    columns: dict[str, int]
+    unknown_columns: list[str]
+    size: int
+    _binary: BinaryIO = field(repr=False)
+    _reader: Iterator[list[str]] = field(repr=False)
+
+    def bytes_read(self) -> int:
+        """How far into the file reading has got (for progress; approximate)."""
+        try:
+            return min(self._binary.tell(), self.size)
+        except (OSError, ValueError):
+            return self.size
+
+    def rows(self) -> Iterator[CsvRow]:
+        width = len(self.header)
+        number = 1
+        while True:
+            try:
+                raw = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileRefused(
+                    f"row {number + 1}: the file cannot be read past this row ({exc}).",
+                    [RowError(number + 1, "", f"the file cannot be read past this row ({exc})")],
+                ) from exc
+            number += 1
+            if not raw or all(not cell.strip() for cell in raw):
+                continue  # Excel leaves empty rows; they are not records.
+            problem = None
+            if len(raw) > width and any(cell.strip() for cell in raw[width:]):
+                problem = f"has {len(raw)} cells but the header has {width}"
+            cells = raw[:width] + [""] * (width - len(raw))
+            yield CsvRow(number, cells, raw, problem)
+
+    def close(self) -> None:
+        self._binary.close()
+
+    def __enter__(self) -> CsvSource:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str]) -> CsvSource:
+    """Open a CSV file and check its header; refuses the file when a required column is missing."""
+    if not path.is_file():
+        raise InputRefused(f"There is no file at {path}.")
+    encoding = detect_encoding(path)
+    binary = path.open("rb")
+    try:
+        text = io.TextIOWrapper(
+            binary,  # type: ignore[arg-type]
+            encoding="utf-8-sig" if encoding == UTF8 else "cp1252",
+            errors="strict" if encoding == UTF8 else "replace",
+            newline="",
+        )
+        reader = csv.reader(text)
+        try:
+            header_cells = next(reader)
+        except StopIteration:
+            raise FileRefused("The file is empty: it has no header row.") from None
+        except csv.Error as exc:
+            raise FileRefused(f"row 1: the header cannot be read ({exc}).") from exc
+        header = [cell.strip().casefold() for cell in header_cells]
+        columns: dict[str, int] = {}
+        errors: list[RowError] = []
+        for index, name in enumerate(header):
+            if not name:
+                continue
+            if name in columns:
+                errors.append(RowError(1, name, "this column appears twice in the header"))
+            else:
+                columns[name] = index
+        missing = [name for name in required if name not in columns]
+        errors.extend(RowError(1, name, "required column is missing") for name in missing)
+        if errors:
+            raise FileRefused("The header row has problems; nothing was imported.", errors)
+        known_set = set(known)
+        unknown = [header_cells[index].strip() for name, index in columns.items()
+                   if name not in known_set]
+        return CsvSource(path, encoding, header, header_cells, columns, unknown, path.stat().st_size, binary,
+                         reader)
+    except BaseException:
+        binary.close()
+        raise
+
+
+csv.field_size_limit(MAX_CELL_CHARS)

@@ -1,0 +1,380 @@
+"""Importing an incident extract (formats.md "Incidents"): whole file or nothing.
+
+The file is streamed in batches inside one transaction. Nothing is committed until the last
+row has been checked, so an invalid row, a cancel or a killed process leaves the database as
+it was. With ``skip_invalid`` the valid rows are committed and the others written to a
+rejects file (the original cells plus an ``error`` column).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, literal, select
+from sqlalchemy.orm import Session
+
+from scs_victims.audit import current_actor, record
+from scs_victims.domain.crime_types import CrimeType
+from scs_victims.errors import FileRefused, RowError
+from scs_victims.importing.csv_source import CsvSource, open_csv
+from scs_victims.importing.incident_rows import (
+    INCIDENT_COLUMNS,
+    REQUIRED_COLUMNS,
+    ParsedIncident,
+    RowChecker,
+)
+from scs_victims.progress import ProgressCallback, no_progress
+from scs_victims.repeats import Subject, recompute_all, refresh_subjects
+from scs_victims.settings import load_rules
+from scs_victims.storage.database import Database
+from scs_victims.storage.models import Address, AuditEvent, ImportRun, Incident, Person, Ward
+
+BATCH_ROWS = 2000
+# Past this many touched subjects one full pass is cheaper than chain-by-chain updates (and
+# keeps memory flat on very large files).
+MAX_TRACKED_SUBJECTS = 100_000
+PROGRESS_EVERY_ROWS = 500
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, for the command line and the import wizard."""
+
+    file_name: str
+    encoding: str
+    rows_read: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    rejects_path: Path | None = None
+    committed: bool = False
+
+
+class _Rejects:
+    """The rejects CSV, written beside its final name and moved there only on commit."""
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        self.path = path
+        self._partial = path.with_name(path.name + ".partial")
+        self._handle = self._partial.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow([*header, "error"])
+
+    def write(self, raw: Sequence[str], errors: Sequence[RowError]) -> None:
+        self._writer.writerow([*raw, "; ".join(f"{e.column}: {e.reason}" if e.column
+                                               else e.reason for e in errors)])
+
+    def keep(self) -> None:
+        self._handle.close()
+        os.replace(self._partial, self.path)
+
+    def discard(self) -> None:
+        self._handle.close()
+        self._partial.unlink(missing_ok=True)
+
+
+def import_incidents(
+    database: Database,
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    progress: ProgressCallback = no_progress,
+    today: date | None = None,
+) -> ImportSummary:
+    """Import an incident CSV. Raises ``FileRefused`` (nothing changed) when any row is
+    invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it."""
+    today = today or date.today()
+    with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS) as source:
+        summary = ImportSummary(file_name=path.name, encoding=source.encoding,
+                                unknown_columns=source.unknown_columns)
+        rejects = None
+        if skip_invalid:
+            rejects = _Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"),
+                               source.original_header)
+        try:
+            with database.sessions() as session, session.begin():
+                run = _Run(session, source, summary, today, skip_invalid, rejects,
+                           progress)
+                run.read_all()
+                if summary.errors and not skip_invalid:
+                    raise FileRefused(
+                        f"{path.name} was not imported: {len(summary.errors)} problem"
+                        f"{'s' if len(summary.errors) != 1 else ''} found; nothing was changed.",
+                        summary.errors,
+                    )
+                run.finish()
+                record(session, "import", "import_run", run.run_id, {
+                    "file": path.name, "imported": summary.imported,
+                    "unchanged": summary.unchanged, "rejected": summary.rejected,
+                })
+        except BaseException:
+            if rejects is not None:
+                rejects.discard()
+            raise
+        if rejects is not None:
+            if summary.rejected:
+                rejects.keep()
+                summary.rejects_path = rejects.path
+            else:
+                rejects.discard()
+        summary.committed = True
+        return summary
+
+
+class _Run:
+    """The state of one import while it streams through the file."""
+
+    def __init__(self, session: Session, source: CsvSource, summary: ImportSummary,
+                 today: date, skip_invalid: bool, rejects: _Rejects | None,
+                 progress: ProgressCallback) -> None:
+        self.session = session
+        self.connection = connection = session.connection()
+        self.source = source
+        self.summary = summary
+        self.skip_invalid = skip_invalid
+        self.rejects = rejects
+        self.progress = progress
+        self.now = datetime.now()
+        self.run_id: int = connection.execute(
+            insert(ImportRun).values(kind="incidents", file_name=source.path.name,
+                                     encoding=source.encoding, started_at=self.now,
+                                     actor=current_actor())
+            .returning(ImportRun.id)
+        ).scalar_one()
+        wards = connection.execute(select(Ward.name_key, Ward.id)).all()
+        self.wards: dict[str, int] = {key: ward_id for key, ward_id in wards}
+        self.wards_configured = bool(self.wards)
+        self.next_ward_position = len(self.wards)
+        self.checker = RowChecker(source.columns, today=today,
+                                  wards_configured=self.wards_configured,
+                                  ward_keys=set(self.wards))
+        self.ward_names: dict[str, str] = {}
+        self.ward_index = source.columns.get("ward")
+        self.invalid_references: set[str] = set()
+        self.touched: set[Subject] | None = set()
+
+    # Reading ---------------------------------------------------------------------------
+
+    def read_all(self) -> None:
+        batch: list[tuple[int, list[str], ParsedIncident]] = []
+        reference_index = self.source.columns["reference"]
+        self.progress(0, self.source.size)
+        for row in self.source.rows():
+            self.summary.rows_read += 1
+            if row.problem is not None:
+                self._reject(row.number, row.raw, [RowError(row.number, "", row.problem)],
+                             row.cells[reference_index].strip())
+                continue
+            checked = self.checker.check(row.number, row.cells)
+            if isinstance(checked, list):
+                self._reject(row.number, row.raw, checked, row.cells[reference_index].strip())
+            else:
+                if checked.ward_key is not None and self.ward_index is not None:
+                    self.ward_names.setdefault(checked.ward_key,
+                                               row.cells[self.ward_index].strip())
+                batch.append((row.number, row.raw, checked))
+                if len(batch) >= BATCH_ROWS:
+                    self._flush(batch)
+                    batch = []
+            if self.summary.rows_read % PROGRESS_EVERY_ROWS == 0:
+                self.progress(self.source.bytes_read(), self.source.size)
+        self._flush(batch)
+        self.progress(self.source.size, self.source.size)
+
+    def _reject(self, number: int, raw: Sequence[str], errors: list[RowError],
+                reference: str) -> None:
+        self.summary.errors.extend(errors)
+        self.summary.rejected += 1
+        if reference:
+            self.invalid_references.add(reference)
+        if self.rejects is not None:
+            self.rejects.write(raw, errors)
+
+    # Writing ---------------------------------------------------------------------------
+
+    def _flush(self, batch: list[tuple[int, list[str], ParsedIncident]]) -> None:
+        if not batch:
+            return
+        references = [parsed.reference for _, _, parsed in batch]
+        existing = {
+            reference: (content_hash, import_id)
+            for reference, content_hash, import_id in self.connection.execute(
+                select(Incident.reference, Incident.content_hash, Incident.import_id)
+                .where(Incident.reference.in_(references))
+            )
+        }
+        in_batch: dict[str, int] = {}
+        new: list[ParsedIncident] = []
+        for number, raw, parsed in batch:
+            reference = parsed.reference
+            found = existing.get(reference)
+            if reference in in_batch or reference in self.invalid_references or (
+                found is not None and found[1] == self.run_id
+            ):
+                self._reject(number, raw, [RowError(number, "reference",
+                             f"'{reference}' appears on an earlier row of this file")], "")
+            elif found is not None:
+                if found[0] == parsed.content_hash():
+                    self.summary.unchanged += 1
+                else:
+                    self._reject(number, raw, [RowError(
+                        number, "reference",
+                        f"'{reference}' is already in the database with different details "
+                        "(a conflict): correct the file or edit the incident in the app")], "")
+            else:
+                in_batch[reference] = number
+                new.append(parsed)
+        if new:
+            self._insert(new)
+
+    def _insert(self, rows: list[ParsedIncident]) -> None:
+        ward_ids = self._ward_ids(rows)
+        people = self._people(rows)
+        addresses = self._addresses(rows, ward_ids)
+        values: list[dict[str, Any]] = []
+        for parsed in rows:
+            victim = people.get(parsed.victim_key) if parsed.victim_key else None
+            perpetrator = people.get(parsed.perpetrator_key) if parsed.perpetrator_key else None
+            address = addresses.get(parsed.address_key) if parsed.address_key else None
+            if parsed.crime_type is CrimeType.BURGLARY:
+                subject = address[1] if address else None
+            else:
+                subject = victim[1] if victim else None
+            values.append({
+                "reference": parsed.reference,
+                "crime_type": parsed.crime_type.value,
+                "category": None,
+                "occurred_on": parsed.occurred_on,
+                "occurred_time": parsed.occurred_time,
+                "reported_on": parsed.reported_on,
+                "source": parsed.source,
+                "description": parsed.description,
+                "address_id": address[0] if address else None,
+                "victim_id": victim[0] if victim else None,
+                "perpetrator_id": perpetrator[0] if perpetrator else None,
+                "perpetrator_name": None if perpetrator else parsed.perpetrator_name,
+                "relationship": parsed.relationship,
+                "ward_id": ward_ids.get(parsed.ward_key) if parsed.ward_key else None,
+                "subject_id": subject,
+                "is_repeat": False,
+                "previous_id": None,
+                "content_hash": parsed.content_hash(),
+                "import_id": self.run_id,
+                "created_at": self.now,
+                "updated_at": self.now,
+            })
+            if subject is not None and self.touched is not None:
+                self.touched.add((parsed.crime_type.value, subject))
+        self.connection.execute(insert(Incident), values)
+        self.summary.imported += len(values)
+        if self.touched is not None and len(self.touched) > MAX_TRACKED_SUBJECTS:
+            self.touched = None  # recompute everything at the end instead
+
+    def _ward_ids(self, rows: list[ParsedIncident]) -> dict[str, int]:
+        if not self.wards_configured:
+            for parsed in rows:
+                key = parsed.ward_key
+                if key is not None and key not in self.wards:
+                    self.wards[key] = self.connection.execute(
+                        insert(Ward).values(name=self.ward_names.get(key, key), name_key=key,
+                                            position=self.next_ward_position)
+                        .returning(Ward.id)
+                    ).scalar_one()
+                    self.next_ward_position += 1
+        return self.wards
+
+    def _people(self, rows: list[ParsedIncident]) -> dict[str, tuple[int, int]]:
+        """(person id, canonical id) for every victim and perpetrator key in the batch,
+        creating the people not seen before."""
+        wanted: dict[str, dict[str, Any]] = {}
+        for parsed in rows:
+            if parsed.victim_key and parsed.victim_key not in wanted:
+                wanted[parsed.victim_key] = {
+                    "key": parsed.victim_key, "reference": parsed.victim_ref,
+                    "forename": parsed.victim_forename, "surname": parsed.victim_surname,
+                    "date_of_birth": parsed.victim_dob, "gender": parsed.victim_gender,
+                }
+            if parsed.perpetrator_key and parsed.perpetrator_key not in wanted:
+                wanted[parsed.perpetrator_key] = {
+                    "key": parsed.perpetrator_key, "reference": None,
+                    "forename": parsed.perpetrator_forename,
+                    "surname": parsed.perpetrator_surname,
+                    "date_of_birth": parsed.perpetrator_dob, "gender": None,
+                }
+        return self._find_or_create(Person, wanted)
+
+    def _addresses(self, rows: list[ParsedIncident],
+                   ward_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
+        wanted: dict[str, dict[str, Any]] = {}
+        for parsed in rows:
+            if parsed.address_key and parsed.address_key not in wanted:
+                wanted[parsed.address_key] = {
+                    "key": parsed.address_key, "uprn": parsed.uprn,
+                    "line1": parsed.address_line1, "line2": parsed.address_line2,
+                    "town": parsed.town, "postcode": parsed.postcode,
+                    "ward_id": ward_ids.get(parsed.ward_key) if parsed.ward_key else None,
+                }
+        return self._find_or_create(Address, wanted)
+
+    def _find_or_create(self, model: type[Person] | type[Address],
+                        wanted: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int]]:
+        if not wanted:
+            return {}
+        found: dict[str, tuple[int, int]] = {
+            key: (row_id, merged_into or row_id)
+            for key, row_id, merged_into in self.connection.execute(
+                select(model.key, model.id, model.merged_into_id)
+                .where(model.key.in_(list(wanted)))
+            )
+        }
+        missing = [dict(values, import_id=self.run_id, created_at=self.now)
+                   for key, values in wanted.items() if key not in found]
+        if missing:
+            created = self.connection.execute(
+                insert(model).returning(model.key, model.id, sort_by_parameter_order=True),
+                missing,
+            )
+            for key, row_id in created:
+                found[key] = (row_id, row_id)
+        return found
+
+    # Finishing -------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        session = self.session
+        rules = load_rules(session)
+        if self.touched is None:
+            recompute_all(session, rules)
+        elif self.touched:
+            refresh_subjects(session, self.touched, rules)
+        session.flush()
+        self._audit_inserts()
+        self.connection.execute(
+            ImportRun.__table__.update().where(ImportRun.__table__.c.id == self.run_id).values(
+                rows_read=self.summary.rows_read, rows_imported=self.summary.imported,
+                rows_unchanged=self.summary.unchanged, rows_rejected=self.summary.rejected)
+        )
+
+    def _audit_inserts(self) -> None:
+        """One audit event per record this import created, written by the database itself."""
+        models: tuple[tuple[type[Person] | type[Address] | type[Incident], str], ...] = (
+            (Person, "person"), (Address, "address"), (Incident, "incident"))
+        for model, entity in models:
+            source = select(
+                literal(self.now), literal(current_actor()), literal("insert"), literal(entity),
+                model.id, literal(None),
+            ).where(model.import_id == self.run_id)
+            self.connection.execute(
+                insert(AuditEvent).from_select(
+                    ["at", "actor", "action", "entity", "entity_id", "detail"], source
+                )
+            )
