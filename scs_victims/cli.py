@@ -10,15 +10,17 @@ import argparse
 import logging
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TextIO
 
 from scs_victims import __version__
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.domain.periods import PeriodKind, periods_between
+from scs_victims.domain.periods import PeriodKind, period_containing, periods_between
+from scs_victims.domain.rates import format_rate
 from scs_victims.errors import Cancelled, FileRefused, UserError
 from scs_victims.logs import configure_file_logging
 from scs_victims.storage.database import Database, open_database
@@ -99,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     log_path = configure_file_logging()
     if args.command is None:
-        return _run_desktop(args, parser)
+        return _run_desktop(args)
     try:
         return _dispatch(args)
     except FileRefused as exc:
@@ -136,20 +138,73 @@ def _print_row_errors(exc: FileRefused) -> None:
         _say(f"  ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more.")
 
 
-def _run_desktop(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _desktop_launcher() -> Callable[..., int] | None:
+    """The desktop front end, found through its entry point so the core never imports it."""
+    for entry in entry_points(group="scs_victims.frontends", name="desktop"):
+        try:
+            launcher: Callable[..., int] = entry.load()
+        except ImportError:
+            log.exception("The desktop front end is installed but cannot be loaded")
+            return None
+        return launcher
+    return None
+
+
+def _run_desktop(args: argparse.Namespace) -> int:
+    launcher = _desktop_launcher()
+    if launcher is not None:
+        return launcher(db=args.db)
     try:
-        from ui.app import run  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        parser.print_help()
+        return _dispatch_to(_overview, args)
+    except UserError as exc:
+        _say(str(exc))
+        return EXIT_REFUSED
+
+
+def _overview(database: Database, _args: argparse.Namespace) -> int:
+    """Without the desktop front end: what is in the database, and this year's figures."""
+    from sqlalchemy import func, select
+
+    from scs_victims.figures import compute_figures
+    from scs_victims.storage.models import Incident
+
+    with database.session() as session:
+        count = session.scalar(select(func.count()).select_from(Incident)
+                               .where(Incident.deleted_at.is_(None))) or 0
+    print(f"SCS Victims {__version__}: database {database.location}")
+    if not count:
+        if sys.stdin.isatty() and input("The database is empty. Load the demo borough "
+                                        "(synthetic people)? [Y/n] ").strip().lower() in {"", "y",
+                                                                                       "yes"}:
+            args = argparse.Namespace(incidents=20_000, seed=1)
+            _demo(database, args)
+            return _overview(database, args)
+        print("It holds no incidents yet. Try:  scs-victims demo   or   "
+              "scs-victims import incidents FILE.csv")
         return EXIT_OK
-    result: int = run(db=args.db)
-    return result
+    today = date.today()
+    year = period_containing(today, PeriodKind.FINANCIAL_YEAR)
+    with database.session() as session:
+        rows = compute_figures(session, periods_between(year.start, today, PeriodKind.QUARTER))
+    print(f"{count} incidents. Financial year {year.label} so far, whole area:")
+    print(f"  {'period':<11} {'type':<9} {'incidents':>9} {'victims':>8} "
+          f"{'repeat victims %':>16} {'repeat incidents %':>18}")
+    for row in rows:
+        print(f"  {row.period.label:<11} {row.crime_type.value:<9} {row.incidents:>9} "
+              f"{row.victims:>8} {format_rate(row.repeat_victim_rate):>16} "
+              f"{format_rate(row.repeat_incident_rate):>18}")
+    print("Run 'scs-victims --help' for every command.")
+    return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    return _dispatch_to(_HANDLERS[args.command], args)
+
+
+def _dispatch_to(handler: Callable[[Database, argparse.Namespace], int],
+                 args: argparse.Namespace) -> int:
     database = open_database(args.db)
     try:
-        handler = _HANDLERS[args.command]
         return handler(database, args)
     finally:
         database.close()

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.dates import order_key, window_start
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.settings import RuleSettings, load_rules
-from scs_victims.storage.models import Address, Incident, Person
+from scs_victims.storage.models import Address, Incident, Person, table_of
 
 Subject = tuple[str, int]  # (crime type code, canonical person or address id)
 
@@ -58,7 +59,7 @@ def evaluate_chain(items: Iterable[ChainItem], window_months: int) -> list[Flag]
     return flags
 
 
-def canonical_person_id() -> object:
+def canonical_person_id() -> ColumnElement[int | None]:
     """SQL for the canonical id of an incident's victim (following a merge)."""
     return (
         select(func.coalesce(Person.merged_into_id, Person.id))
@@ -67,7 +68,7 @@ def canonical_person_id() -> object:
     )
 
 
-def canonical_address_id() -> object:
+def canonical_address_id() -> ColumnElement[int | None]:
     return (
         select(func.coalesce(Address.merged_into_id, Address.id))
         .where(Address.id == Incident.address_id)
@@ -75,7 +76,7 @@ def canonical_address_id() -> object:
     )
 
 
-def subject_expression() -> object:
+def subject_expression() -> ColumnElement[int | None]:
     """SQL for an incident's subject: its dwelling for burglary, its victim otherwise."""
     return case(
         (Incident.crime_type == CrimeType.BURGLARY.value, canonical_address_id()),
@@ -83,7 +84,9 @@ def subject_expression() -> object:
     )
 
 
-def refresh_subject_ids(session: Session, incident_ids: Sequence[int] | None = None) -> set[Subject]:
+def refresh_subject_ids(
+    session: Session, incident_ids: Sequence[int] | None = None
+) -> set[Subject]:
     """Re-derive ``subject_id`` (after merges, edits or imports) and return every subject
     whose chain may have changed: the old and the new subject of each changed incident."""
     touched: set[Subject] = set()
@@ -105,8 +108,8 @@ def refresh_subject_ids(session: Session, incident_ids: Sequence[int] | None = N
                 touched.add((crime_type, new))
         if changes:
             session.execute(
-                update(Incident.__table__)
-                .where(Incident.__table__.c.id == bindparam("b_id"))
+                update(table_of(Incident))
+                .where(table_of(Incident).c.id == bindparam("b_id"))
                 .values(subject_id=bindparam("b_subject")),
                 changes,
             )
@@ -173,13 +176,14 @@ def recompute_all(
     )
     changed = 0
     done = 0
-    pending: list[Flag] = []
-    group: list[tuple[int, str, int, date, time | None, str, bool, int | None]] = []
-    group_key: tuple[str, int] | None = None
+    pending: list[tuple[Flag, bool, int | None]] = []
+    group: list[Sequence[Any]] = []
+    group_key: tuple[str, int | None] | None = None
     for row in rows:
         key = (row[1], row[2])
         if key != group_key and group:
-            pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))  # type: ignore[index]
+            assert group_key is not None
+            pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))
             group = []
             if len(pending) >= _BATCH:
                 changed += _apply(session, pending)
@@ -187,7 +191,7 @@ def recompute_all(
                 pending = []
                 progress(done, total)
         group_key = key
-        group.append(tuple(row))  # type: ignore[arg-type]
+        group.append(tuple(row))
     if group and group_key is not None:
         pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))
     changed += _apply(session, pending)
@@ -195,7 +199,7 @@ def recompute_all(
     return changed
 
 
-def _chain_query():  # type: ignore[no-untyped-def]
+def _chain_query() -> Select[int, str, int | None, date, time | None, str, bool, int | None]:
     return select(
         Incident.id,
         Incident.crime_type,
@@ -208,7 +212,9 @@ def _chain_query():  # type: ignore[no-untyped-def]
     ).where(Incident.deleted_at.is_(None))
 
 
-def _flags_for_rows(rows: Sequence[Sequence[object]], window: int) -> list[tuple[Flag, bool, int | None]]:
+def _flags_for_rows(
+    rows: Sequence[Sequence[object]], window: int
+) -> list[tuple[Flag, bool, int | None]]:
     """Flags for rows of possibly several subjects, paired with the stored values."""
     groups: dict[int, list[Sequence[object]]] = {}
     for row in rows:
@@ -230,7 +236,7 @@ def _apply(session: Session, flags: Sequence[tuple[Flag, bool, int | None]]) -> 
         if flag.is_repeat != was_repeat or flag.previous_id != was_previous
     ]
     if changes:
-        table = Incident.__table__
+        table = table_of(Incident)
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))

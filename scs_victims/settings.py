@@ -47,7 +47,8 @@ class RuleSettings:
         for item in fields(self):
             value = getattr(self, item.name)
             if item.type in ("int", int) and (not isinstance(value, int) or value < 1):
-                raise InputRefused(f"{item.name.replace('_', ' ')} must be a whole number of 1 or more.")
+                label = item.name.replace("_", " ")
+                raise InputRefused(f"{label} must be a whole number of 1 or more.")
         return self
 
 

@@ -38,8 +38,8 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
         "    if '.migrations' in m.name or m.name == 'scs_victims.__main__':\n"
         "        continue\n"
         "    importlib.import_module(m.name)\n"
-        "bad = [n for n in sys.modules if n.split('.')[0] in %r]\n"
-        "print(','.join(bad))\n" % (FORBIDDEN,)
+        f"bad = [n for n in sys.modules if n.split('.')[0] in {FORBIDDEN!r}]\n"
+        "print(','.join(bad))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

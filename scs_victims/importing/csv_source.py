@@ -108,8 +108,10 @@ def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str]) -> Cs
     encoding = detect_encoding(path)
     binary = path.open("rb")
     try:
+        if encoding == WINDOWS_1252 and binary.read(3) != codecs.BOM_UTF8:
+            binary.seek(0)  # a BOM on a file that is not UTF-8 after all is not data
         text = io.TextIOWrapper(
-            binary,  # type: ignore[arg-type]
+            binary,
             encoding="utf-8-sig" if encoding == UTF8 else "cp1252",
             errors="strict" if encoding == UTF8 else "replace",
             newline="",
@@ -138,8 +140,8 @@ def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str]) -> Cs
         known_set = set(known)
         unknown = [header_cells[index].strip() for name, index in columns.items()
                    if name not in known_set]
-        return CsvSource(path, encoding, header, header_cells, columns, unknown, path.stat().st_size, binary,
-                         reader)
+        return CsvSource(path, encoding, header, header_cells, columns, unknown,
+                         path.stat().st_size, binary, reader)
     except BaseException:
         binary.close()
         raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, time
 
 from scs_victims.domain.crime_types import CrimeType, parse_crime_type
@@ -34,6 +34,8 @@ MAX_LENGTHS = {"reference": 100, "victim_ref": 100, "victim_forename": 100,
 MAX_UPRN_DIGITS = 12
 
 ErrorSink = Callable[[str, str], None]
+_VICTIM_KEY_FIELDS = frozenset({"victim_ref", "victim_forename", "victim_surname",
+                                "victim_dob", "postcode"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,14 @@ class ParsedIncident:
     def content_hash(self) -> str:
         """Fingerprint of the row's meaning: the same incident written another way (a UK
         date instead of an ISO one, other spacing in the postcode) has the same hash."""
-        values = astuple(self)[:22]
+        values = (
+            self.reference, self.crime_type.value, self.occurred_on, self.occurred_time,
+            self.reported_on, self.victim_ref, self.victim_forename, self.victim_surname,
+            self.victim_dob, self.victim_gender, self.address_line1, self.address_line2,
+            self.town, self.postcode, self.uprn, self.ward_key, self.perpetrator_forename,
+            self.perpetrator_surname, self.perpetrator_dob, self.relationship, self.source,
+            self.description,
+        )
         text = "\x1f".join("" if value is None else str(value) for value in values)
         return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -91,6 +100,10 @@ class RowChecker:
     def __init__(self, columns: dict[str, int], *, today: date, wards_configured: bool,
                  ward_keys: set[str]) -> None:
         self._index = {name: columns.get(name) for name in INCIDENT_COLUMNS}
+        self._present = [(name, index) for name, index in self._index.items()
+                         if index is not None]
+        self._absent = dict.fromkeys(name for name in INCIDENT_COLUMNS
+                                     if self._index[name] is None)
         self._today = today
         self._wards_configured = wards_configured
         self._ward_keys = ward_keys
@@ -105,7 +118,9 @@ class RowChecker:
         def error(column: str, reason: str) -> None:
             errors.append(RowError(number, column, reason))
 
-        text = {name: _clean(self._get(cells, name)) for name in INCIDENT_COLUMNS}
+        text: dict[str, str | None] = self._absent.copy()
+        for name, index in self._present:
+            text[name] = cells[index].strip() or None
         for name, limit in MAX_LENGTHS.items():
             value = text[name]
             if value is not None and len(value) > limit:
@@ -182,12 +197,14 @@ class RowChecker:
         victim_key = person_key(reference=text["victim_ref"], forename=forename,
                                 surname=surname, date_of_birth=victim_dob, postcode=postcode)
         names_given = forename is not None and surname is not None
-        if crime_type is CrimeType.DV and victim_key is None and not errors:
+        # A victim field that was itself wrong already explains why no key could be built.
+        victim_fields_ok = not any(e.column in _VICTIM_KEY_FIELDS for e in errors)
+        if crime_type is CrimeType.DV and victim_key is None and victim_fields_ok:
             error("victim_surname" if names_given else "victim_ref",
                   "a domestic abuse incident needs a victim who can be linked: give a "
                   "victim_ref, or forename and surname with a date of birth or postcode")
         elif (crime_type is CrimeType.ASB and names_given and victim_key is None
-              and not errors):
+              and victim_fields_ok):
             error("victim_dob", "the victim cannot be linked: give a victim_ref, a date of "
                   "birth or a postcode")
 
@@ -197,7 +214,8 @@ class RowChecker:
                 error("address_line1", "is required for a burglary unless uprn is given")
             if text["postcode"] is None:
                 error("postcode", "is required for a burglary unless uprn is given")
-            elif postcode is not None and key_of_address is None:
+            elif (postcode is not None and key_of_address is None
+                  and text["address_line1"] is not None):
                 error("address_line1", "has no letters or digits to identify the dwelling")
 
         perpetrator_key = None

@@ -32,10 +32,27 @@ from scs_victims.importing.incident_rows import (
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_all, refresh_subjects
 from scs_victims.settings import load_rules
+from scs_victims.storage.bulk import BulkInserter
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import Address, AuditEvent, ImportRun, Incident, Person, Ward
+from scs_victims.storage.models import (
+    Address,
+    AuditEvent,
+    ImportRun,
+    Incident,
+    Person,
+    Ward,
+    table_of,
+)
 
 BATCH_ROWS = 2000
+INCIDENT_FIELDS = (
+    "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
+    "description", "address_id", "victim_id", "perpetrator_id", "perpetrator_name",
+    "relationship", "ward_id", "subject_id", "is_repeat", "content_hash", "import_id",
+    "created_at", "updated_at",
+)  # fmt: skip
+PERSON_FIELDS = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
+ADDRESS_FIELDS = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_id")
 # Past this many touched subjects one full pass is cheaper than chain-by-chain updates (and
 # keeps memory flat on very large files).
 MAX_TRACKED_SUBJECTS = 100_000
@@ -105,6 +122,7 @@ def import_incidents(
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
                            progress)
                 run.read_all()
+                summary.errors.sort(key=lambda error: error.row)
                 if summary.errors and not skip_invalid:
                     raise FileRefused(
                         f"{path.name} was not imported: {len(summary.errors)} problem"
@@ -150,17 +168,26 @@ class _Run:
                                      actor=current_actor())
             .returning(ImportRun.id)
         ).scalar_one()
-        wards = connection.execute(select(Ward.name_key, Ward.id)).all()
-        self.wards: dict[str, int] = {key: ward_id for key, ward_id in wards}
-        self.wards_configured = bool(self.wards)
+        wards = connection.execute(select(Ward.name_key, Ward.id, Ward.listed)).all()
+        self.wards: dict[str, int] = {key: ward_id for key, ward_id, _ in wards}
+        self.wards_configured = any(listed for _, _, listed in wards)
         self.next_ward_position = len(self.wards)
         self.checker = RowChecker(source.columns, today=today,
                                   wards_configured=self.wards_configured,
                                   ward_keys=set(self.wards))
         self.ward_names: dict[str, str] = {}
         self.ward_index = source.columns.get("ward")
-        self.invalid_references: set[str] = set()
+        # First row each rejected reference was on, and references found unchanged: a later
+        # row with one of them is a second occurrence in this file.
+        self.invalid_references: dict[str, int] = {}
+        self.unchanged_references: set[str] = set()
         self.touched: set[Subject] | None = set()
+        self.incident_inserter = BulkInserter(self.connection, table_of(Incident), INCIDENT_FIELDS)
+        self.inserters = {
+            model: BulkInserter(self.connection, table_of(model), [*fields, "import_id",
+                                                                   "created_at"])
+            for model, fields in ((Person, PERSON_FIELDS), (Address, ADDRESS_FIELDS))
+        }
 
     # Reading ---------------------------------------------------------------------------
 
@@ -195,7 +222,7 @@ class _Run:
         self.summary.errors.extend(errors)
         self.summary.rejected += 1
         if reference:
-            self.invalid_references.add(reference)
+            self.invalid_references.setdefault(reference, number)
         if self.rejects is not None:
             self.rejects.write(raw, errors)
 
@@ -217,19 +244,21 @@ class _Run:
         for number, raw, parsed in batch:
             reference = parsed.reference
             found = existing.get(reference)
-            if reference in in_batch or reference in self.invalid_references or (
-                found is not None and found[1] == self.run_id
-            ):
+            if (reference in in_batch or reference in self.unchanged_references
+                    or self.invalid_references.get(reference, number) < number
+                    or (found is not None and found[1] == self.run_id)):
                 self._reject(number, raw, [RowError(number, "reference",
                              f"'{reference}' appears on an earlier row of this file")], "")
             elif found is not None:
                 if found[0] == parsed.content_hash():
                     self.summary.unchanged += 1
+                    self.unchanged_references.add(reference)
                 else:
                     self._reject(number, raw, [RowError(
                         number, "reference",
                         f"'{reference}' is already in the database with different details "
-                        "(a conflict): correct the file or edit the incident in the app")], "")
+                        "(a conflict): correct the file or edit the incident in the app")],
+                    reference)
             else:
                 in_batch[reference] = number
                 new.append(parsed)
@@ -240,7 +269,8 @@ class _Run:
         ward_ids = self._ward_ids(rows)
         people = self._people(rows)
         addresses = self._addresses(rows, ward_ids)
-        values: list[dict[str, Any]] = []
+        values: list[tuple[Any, ...]] = []
+        now, run_id, touched = self.now, self.run_id, self.touched
         for parsed in rows:
             victim = people.get(parsed.victim_key) if parsed.victim_key else None
             perpetrator = people.get(parsed.perpetrator_key) if parsed.perpetrator_key else None
@@ -249,32 +279,18 @@ class _Run:
                 subject = address[1] if address else None
             else:
                 subject = victim[1] if victim else None
-            values.append({
-                "reference": parsed.reference,
-                "crime_type": parsed.crime_type.value,
-                "category": None,
-                "occurred_on": parsed.occurred_on,
-                "occurred_time": parsed.occurred_time,
-                "reported_on": parsed.reported_on,
-                "source": parsed.source,
-                "description": parsed.description,
-                "address_id": address[0] if address else None,
-                "victim_id": victim[0] if victim else None,
-                "perpetrator_id": perpetrator[0] if perpetrator else None,
-                "perpetrator_name": None if perpetrator else parsed.perpetrator_name,
-                "relationship": parsed.relationship,
-                "ward_id": ward_ids.get(parsed.ward_key) if parsed.ward_key else None,
-                "subject_id": subject,
-                "is_repeat": False,
-                "previous_id": None,
-                "content_hash": parsed.content_hash(),
-                "import_id": self.run_id,
-                "created_at": self.now,
-                "updated_at": self.now,
-            })
-            if subject is not None and self.touched is not None:
-                self.touched.add((parsed.crime_type.value, subject))
-        self.connection.execute(insert(Incident), values)
+            values.append((
+                parsed.reference, parsed.crime_type.value, parsed.occurred_on,
+                parsed.occurred_time, parsed.reported_on, parsed.source, parsed.description,
+                address[0] if address else None, victim[0] if victim else None,
+                perpetrator[0] if perpetrator else None,
+                None if perpetrator else parsed.perpetrator_name, parsed.relationship,
+                ward_ids.get(parsed.ward_key) if parsed.ward_key else None, subject, False,
+                parsed.content_hash(), run_id, now, now,
+            ))
+            if subject is not None and touched is not None:
+                touched.add((parsed.crime_type.value, subject))
+        self.incident_inserter.insert(values)
         self.summary.imported += len(values)
         if self.touched is not None and len(self.touched) > MAX_TRACKED_SUBJECTS:
             self.touched = None  # recompute everything at the end instead
@@ -286,7 +302,7 @@ class _Run:
                 if key is not None and key not in self.wards:
                     self.wards[key] = self.connection.execute(
                         insert(Ward).values(name=self.ward_names.get(key, key), name_key=key,
-                                            position=self.next_ward_position)
+                                            position=self.next_ward_position, listed=False)
                         .returning(Ward.id)
                     ).scalar_one()
                     self.next_ward_position += 1
@@ -295,56 +311,50 @@ class _Run:
     def _people(self, rows: list[ParsedIncident]) -> dict[str, tuple[int, int]]:
         """(person id, canonical id) for every victim and perpetrator key in the batch,
         creating the people not seen before."""
-        wanted: dict[str, dict[str, Any]] = {}
+        wanted: dict[str, tuple[Any, ...]] = {}
         for parsed in rows:
             if parsed.victim_key and parsed.victim_key not in wanted:
-                wanted[parsed.victim_key] = {
-                    "key": parsed.victim_key, "reference": parsed.victim_ref,
-                    "forename": parsed.victim_forename, "surname": parsed.victim_surname,
-                    "date_of_birth": parsed.victim_dob, "gender": parsed.victim_gender,
-                }
+                wanted[parsed.victim_key] = (
+                    parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
+                    parsed.victim_surname, parsed.victim_dob, parsed.victim_gender)
             if parsed.perpetrator_key and parsed.perpetrator_key not in wanted:
-                wanted[parsed.perpetrator_key] = {
-                    "key": parsed.perpetrator_key, "reference": None,
-                    "forename": parsed.perpetrator_forename,
-                    "surname": parsed.perpetrator_surname,
-                    "date_of_birth": parsed.perpetrator_dob, "gender": None,
-                }
+                wanted[parsed.perpetrator_key] = (
+                    parsed.perpetrator_key, None, parsed.perpetrator_forename,
+                    parsed.perpetrator_surname, parsed.perpetrator_dob, None)
         return self._find_or_create(Person, wanted)
 
     def _addresses(self, rows: list[ParsedIncident],
                    ward_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
-        wanted: dict[str, dict[str, Any]] = {}
+        wanted: dict[str, tuple[Any, ...]] = {}
         for parsed in rows:
             if parsed.address_key and parsed.address_key not in wanted:
-                wanted[parsed.address_key] = {
-                    "key": parsed.address_key, "uprn": parsed.uprn,
-                    "line1": parsed.address_line1, "line2": parsed.address_line2,
-                    "town": parsed.town, "postcode": parsed.postcode,
-                    "ward_id": ward_ids.get(parsed.ward_key) if parsed.ward_key else None,
-                }
+                wanted[parsed.address_key] = (
+                    parsed.address_key, parsed.uprn, parsed.address_line1,
+                    parsed.address_line2, parsed.town, parsed.postcode,
+                    ward_ids.get(parsed.ward_key) if parsed.ward_key else None)
         return self._find_or_create(Address, wanted)
 
     def _find_or_create(self, model: type[Person] | type[Address],
-                        wanted: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int]]:
+                        wanted: dict[str, tuple[Any, ...]]) -> dict[str, tuple[int, int]]:
         if not wanted:
             return {}
-        found: dict[str, tuple[int, int]] = {
-            key: (row_id, merged_into or row_id)
-            for key, row_id, merged_into in self.connection.execute(
-                select(model.key, model.id, model.merged_into_id)
-                .where(model.key.in_(list(wanted)))
-            )
-        }
-        missing = [dict(values, import_id=self.run_id, created_at=self.now)
+        found: dict[str, tuple[int, int]] = {}
+        for key, row_id, merged_into in self.connection.execute(
+            select(model.key, model.id, model.merged_into_id).where(model.key.in_(list(wanted)))
+        ):
+            if key is not None:
+                found[key] = (row_id, merged_into or row_id)
+        missing = [(*values, self.run_id, self.now)
                    for key, values in wanted.items() if key not in found]
         if missing:
-            created = self.connection.execute(
-                insert(model).returning(model.key, model.id, sort_by_parameter_order=True),
-                missing,
-            )
-            for key, row_id in created:
-                found[key] = (row_id, row_id)
+            # Plain executemany then one select: RETURNING with several rows would make
+            # SQLite insert them one statement at a time.
+            self.inserters[model].insert(missing)
+            for key, row_id in self.connection.execute(
+                select(model.key, model.id).where(model.key.in_([row[0] for row in missing]))
+            ):
+                if key is not None:
+                    found[key] = (row_id, row_id)
         return found
 
     # Finishing -------------------------------------------------------------------------
@@ -359,7 +369,7 @@ class _Run:
         session.flush()
         self._audit_inserts()
         self.connection.execute(
-            ImportRun.__table__.update().where(ImportRun.__table__.c.id == self.run_id).values(
+            table_of(ImportRun).update().where(table_of(ImportRun).c.id == self.run_id).values(
                 rows_read=self.summary.rows_read, rows_imported=self.summary.imported,
                 rows_unchanged=self.summary.unchanged, rows_rejected=self.summary.rejected)
         )

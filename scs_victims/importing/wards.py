@@ -121,22 +121,23 @@ def load_wards(database: Database, path: Path) -> WardsSummary:
             summary.removed += 1
         for position, row in enumerate(rows):
             key = row.name.casefold()
-            ward = existing.get(key)
+            known = existing.get(key)
             values = {"name": row.name, "code": row.code, "population": row.population,
                       "households": row.households}
-            if ward is None:
+            if known is None:
                 ward = Ward(name_key=key, position=position, **values)
                 session.add(ward)
                 session.flush()
                 record(session, "insert", "ward", ward.id, values)
                 summary.added += 1
             else:
-                changed = {k: v for k, v in values.items() if getattr(ward, k) != v}
+                changed = {k: v for k, v in values.items() if getattr(known, k) != v}
                 for name, value in values.items():
-                    setattr(ward, name, value)
-                ward.position = position
+                    setattr(known, name, value)
+                known.position = position
+                known.listed = True
                 if changed:
                     session.flush()
-                    record(session, "update", "ward", ward.id, changed)
+                    record(session, "update", "ward", known.id, changed)
                     summary.updated += 1
     return summary

@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scs_victims.errors import DatabaseError, DatabaseTooNew
@@ -107,7 +108,12 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
         path = Path(resolved).expanduser()
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"The folder for {path} cannot be created ({exc.strerror or exc})."
+            ) from exc
         engine = _sqlite_engine(path)
         resolved = os.fspath(path)
     database = Database(engine=engine, location=resolved,
@@ -147,9 +153,16 @@ def _sqlite_engine(path: Path) -> Engine:
 
 
 def _bring_up_to_date(database: Database, backup_first: bool) -> None:
-    with database.engine.connect() as connection:
-        current = migrate.current_revision(connection)
-        has_tables = bool(inspect(connection).get_table_names())
+    try:
+        with database.engine.connect() as connection:
+            current = migrate.current_revision(connection)
+            has_tables = bool(inspect(connection).get_table_names())
+    except SQLAlchemyDatabaseError as exc:
+        # Not an SQLite file at all, unreadable, or locked: the user can choose another file.
+        raise DatabaseError(
+            f"{database.location} cannot be opened as a database ({exc.orig}). "
+            "Choose another file."
+        ) from exc
     head = migrate.head_revision()
     if current == head:
         return

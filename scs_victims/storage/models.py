@@ -7,6 +7,7 @@ current by ``scs_victims.repeats``; everything else is what users and imports wr
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     Time,
 )
@@ -47,6 +49,9 @@ class Ward(Base):
     population: Mapped[int | None] = mapped_column(Integer)
     households: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
+    # True for wards of the area's list (wards load, Settings); False for a ward an import
+    # named before any list was loaded. Only a listed ward restricts what imports accept.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
 
     __table_args__ = (
         CheckConstraint("population IS NULL OR population >= 0", name="population_not_negative"),
@@ -134,7 +139,7 @@ class Incident(Base):
     # §2); the name is kept as written.
     perpetrator_name: Mapped[str | None] = mapped_column(String(200))
     relationship: Mapped[str | None] = mapped_column(String(12))
-    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
     # Derived, kept current by scs_victims.repeats: the canonical victim (asb, dv) or dwelling
     # (burglary) id; whether this is a repeat; the earlier incident that makes it one.
     subject_id: Mapped[int | None] = mapped_column(Integer)
@@ -142,7 +147,7 @@ class Incident(Base):
     previous_id: Mapped[int | None] = mapped_column(Integer)
     # Fingerprint of the fields as imported or last saved: decides "same row" on re-import.
     content_hash: Mapped[str] = mapped_column(String(40))
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -219,3 +224,8 @@ class AuditEvent(Base):
         ),
         Index("ix_audit_events_entity", "entity", "entity_id"),
     )
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed as one (for bulk statements)."""
+    return cast(Table, model.__table__)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -72,6 +71,7 @@ def upgrade() -> None:
     sa.Column('population', sa.Integer(), nullable=True),
     sa.Column('households', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('listed', sa.Boolean(), nullable=False),
     sa.CheckConstraint('households IS NULL OR households >= 0', name=op.f('ck_wards_households_not_negative')),
     sa.CheckConstraint('population IS NULL OR population >= 0', name=op.f('ck_wards_population_not_negative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wards')),
@@ -165,12 +165,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incidents_address_id'), ['address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_incidents_import_id'), ['import_id'], unique=False)
         batch_op.create_index('ix_incidents_occurred_on_crime_type', ['occurred_on', 'crime_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_perpetrator_id'), ['perpetrator_id'], unique=False)
         batch_op.create_index('ix_incidents_subject_order', ['crime_type', 'subject_id', 'occurred_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_victim_id'), ['victim_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_incidents_ward_id'), ['ward_id'], unique=False)
 
     _make_audit_log_append_only()
     # ### end Alembic commands ###
@@ -206,12 +204,10 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
     with op.batch_alter_table('incidents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_incidents_ward_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_victim_id'))
         batch_op.drop_index('ix_incidents_subject_order')
         batch_op.drop_index(batch_op.f('ix_incidents_perpetrator_id'))
         batch_op.drop_index('ix_incidents_occurred_on_crime_type')
-        batch_op.drop_index(batch_op.f('ix_incidents_import_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_address_id'))
 
     op.drop_table('incidents')

@@ -1,0 +1,284 @@
+"""Dates as import files write them (formats.md) and month arithmetic (definitions §3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scs_victims.domain.dates import (
+    DateFormatError,
+    add_months,
+    order_key,
+    parse_date,
+    parse_date_time,
+    window_start,
+)
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_date", "expected_time"),
+    [
+        ("2024-05-31", date(2024, 5, 31), None),
+        ("31/05/2024", date(2024, 5, 31), None),
+        ("31/5/2024", date(2024, 5, 31), None),
+        ("1/5/2024", date(2024, 5, 1), None),
+        ("01/05/2024", date(2024, 5, 1), None),
+        ("2024-05-31 14:05", date(2024, 5, 31), time(14, 5)),
+        ("2024-05-31T14:05", date(2024, 5, 31), time(14, 5)),
+        ("31/05/2024 14:05", date(2024, 5, 31), time(14, 5)),
+        ("31/5/2024 14:05", date(2024, 5, 31), time(14, 5)),
+        ("2024-04-10T07:15", date(2024, 4, 10), time(7, 15)),
+        ("2024-05-02 03:10", date(2024, 5, 2), time(3, 10)),
+        ("2024-05-31 00:00", date(2024, 5, 31), time(0, 0)),  # given midnight is not "missing"
+        ("2024-05-31 23:59", date(2024, 5, 31), time(23, 59)),
+        ("2024-02-29", date(2024, 2, 29), None),
+        ("29/02/2000", date(2000, 2, 29), None),
+        ("  2024-05-31  ", date(2024, 5, 31), None),
+        ("31/05/2024\n", date(2024, 5, 31), None),
+    ],
+)
+def test_accepted_date_and_time_formats(
+    text: str, expected_date: date, expected_time: time | None
+) -> None:
+    assert parse_date_time(text) == (expected_date, expected_time)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "yesterday",
+        "31/02/2024",  # impossible dates
+        "2023-02-29",
+        "29/02/2100",
+        "2024-04-31",
+        "2024-13-01",
+        "2024-00-10",
+        "2024-05-00",
+        "32/01/2024",
+        "0/01/2024",
+        "0000-01-01",
+        "2024-5-31",  # other shapes
+        "2024/05/31",
+        "31-05-2024",
+        "31.05.2024",
+        "31/05/24",
+        "24-05-31",
+        "20240531",
+        "31/05/2024T14:05",  # T only in the ISO form
+        "2024-05-31 24:00",  # impossible times
+        "2024-05-31 14:60",
+        "2024-05-31 14",
+        "2024-05-31 14:5",
+        "2024-05-31 14:05pm",
+        "2024-05-31T",
+        "2024-05-31\n14:05",
+        "2024-05-31 14:05 extra",
+        "\uff12\uff10\uff12\uff14-\uff10\uff15-\uff13\uff11",  # full-width digits
+        "\u0663\u0661/\u0660\u0665/\u0662\u0660\u0662\u0664",  # Arabic-Indic digits
+    ],
+)
+def test_rejected_dates_raise_date_format_error(text: str) -> None:
+    with pytest.raises(DateFormatError):
+        parse_date_time(text)
+
+
+def test_date_format_error_is_a_value_error() -> None:
+    assert issubclass(DateFormatError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2024-05-31", date(2024, 5, 31)), ("31/5/2024", date(2024, 5, 31)),
+     (" 03/02/1990 ", date(1990, 2, 3))],
+)
+def test_parse_date_accepts_a_date_alone(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-05-31 14:05", "2024-05-31T00:00", "31/05/2024 00:00", "31/02/2024", "x"]
+)
+def test_parse_date_rejects_a_time_or_a_non_date(text: str) -> None:
+    with pytest.raises(DateFormatError):
+        parse_date(text)
+
+
+@given(st.text())
+def test_parse_date_time_of_any_text_returns_or_raises_date_format_error(text: str) -> None:
+    try:
+        result = parse_date_time(text)
+    except DateFormatError:
+        return
+    on, at = result
+    assert isinstance(on, date)
+    assert at is None or isinstance(at, time)
+
+
+@given(
+    st.from_regex(
+        r"\A\s?[0-9]{1,4}[-/][0-9]{1,2}[-/][0-9]{1,4}"
+        r"(?:[ T]{1,2}[0-9]{1,2}:[0-9]{1,2}(?::[0-9]{1,2})?)?\s?\Z"
+    )
+)
+def test_parse_date_time_of_date_like_text_returns_or_raises_date_format_error(text: str) -> None:
+    try:
+        parse_date_time(text)
+    except DateFormatError:
+        pass
+
+
+@given(
+    st.dates(min_value=date(1000, 1, 1)),
+    st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))),
+)
+def test_iso_and_uk_forms_round_trip(on: date, at: time | None) -> None:
+    clock = "" if at is None else f"{at.hour:02d}:{at.minute:02d}"
+    iso = f"{on.year:04d}-{on.month:02d}-{on.day:02d}"
+    uk_padded = f"{on.day:02d}/{on.month:02d}/{on.year:04d}"
+    uk_short = f"{on.day}/{on.month}/{on.year:04d}"
+    for text in (iso, uk_padded, uk_short):
+        assert parse_date_time(f"{text} {clock}".strip()) == (on, at)
+    assert parse_date_time(f"{iso}T{clock}" if clock else iso) == (on, at)
+
+
+# --- Month arithmetic -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 5, 31), -3, date(2024, 2, 29)),  # the definitions' example
+        (date(2024, 2, 29), -12, date(2023, 2, 28)),  # the definitions' example
+        (date(2023, 5, 31), -3, date(2023, 2, 28)),  # non-leap year
+        (date(2024, 3, 31), -1, date(2024, 2, 29)),
+        (date(2023, 3, 31), -1, date(2023, 2, 28)),
+        (date(2100, 3, 31), -1, date(2100, 2, 28)),  # century, not leap
+        (date(2000, 3, 31), -1, date(2000, 2, 29)),  # 400th year, leap
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2024, 2, 29), -48, date(2020, 2, 29)),
+        (date(2024, 2, 29), -24, date(2022, 2, 28)),
+        (date(2024, 8, 31), -6, date(2024, 2, 29)),
+        (date(2024, 7, 31), -1, date(2024, 6, 30)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2024, 1, 15), -1, date(2023, 12, 15)),  # across a year
+        (date(2024, 12, 31), 1, date(2025, 1, 31)),
+        (date(2024, 5, 1), -12, date(2023, 5, 1)),
+        (date(2024, 5, 31), -24, date(2022, 5, 31)),
+        (date(2024, 5, 31), 0, date(2024, 5, 31)),
+        (date(2024, 5, 15), -120, date(2014, 5, 15)),
+    ],
+)
+def test_add_months_keeps_the_day_clamped_to_the_month_end(
+    day: date, months: int, expected: date
+) -> None:
+    assert add_months(day, months) == expected
+
+
+def _last_day_brute_force(year: int, month: int) -> int:
+    day = 31
+    while True:
+        try:
+            date(year, month, day)
+        except ValueError:
+            day -= 1
+        else:
+            return day
+
+
+def _add_months_reference(day: date, months: int) -> date:
+    """Walk one month at a time, then clamp the day by trial."""
+    year, month = day.year, day.month
+    step = 1 if months > 0 else -1
+    for _ in range(abs(months)):
+        month += step
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    return date(year, month, min(day.day, _last_day_brute_force(year, month)))
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(0, 240))
+def test_add_months_backwards_matches_brute_force_clamping(day: date, months: int) -> None:
+    assert add_months(day, -months) == _add_months_reference(day, -months)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(0, 240))
+def test_add_months_forwards_matches_brute_force_clamping(day: date, months: int) -> None:
+    assert add_months(day, months) == _add_months_reference(day, months)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(0, 240))
+def test_add_months_backwards_lands_in_the_right_month_on_or_before_the_day(
+    day: date, months: int
+) -> None:
+    result = add_months(day, -months)
+    assert result.year * 12 + result.month == day.year * 12 + day.month - months
+    assert result.day <= day.day
+    if result.day < day.day:  # clamped: it must be the month's last day
+        assert (result + timedelta(days=1)).day == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 5, 1), 12, date(2023, 5, 1)),
+        (date(2024, 2, 29), 12, date(2023, 2, 28)),
+        (date(2025, 2, 28), 12, date(2024, 2, 28)),
+        (date(2024, 5, 31), 3, date(2024, 2, 29)),
+        (date(2024, 9, 30), 6, date(2024, 3, 30)),
+        (date(2024, 8, 31), 6, date(2024, 2, 29)),
+        (date(2024, 5, 1), 24, date(2022, 5, 1)),
+        (date(2024, 2, 29), 24, date(2022, 2, 28)),
+    ],
+)
+def test_window_start_is_the_day_minus_w_calendar_months(
+    day: date, months: int, expected: date
+) -> None:
+    assert window_start(day, months) == expected
+
+
+# --- Incident order ---------------------------------------------------------------------------
+
+
+def test_order_key_missing_time_counts_as_midnight() -> None:
+    on = date(2024, 4, 10)
+    assert order_key(on, None, "D1") == order_key(on, time(0, 0), "D1")
+    assert order_key(date(2024, 4, 10), None, "D1") == (datetime(2024, 4, 10, 0, 0), "D1")
+
+
+def test_order_key_same_day_is_ordered_by_time() -> None:
+    evening = order_key(date(2024, 4, 10), time(18, 30), "D2")
+    morning = order_key(date(2024, 4, 10), time(7, 15), "D3")
+    assert morning < evening
+
+
+def test_order_key_missing_time_comes_before_any_later_time_that_day() -> None:
+    assert order_key(date(2024, 4, 10), None, "Z9") < order_key(date(2024, 4, 10), time(0, 1), "A1")
+
+
+def test_order_key_date_comes_before_time() -> None:
+    late = order_key(date(2024, 4, 9), time(23, 59), "Z")
+    early = order_key(date(2024, 4, 10), None, "A")
+    assert late < early
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("B10", "B9"), ("A1", "A2"), ("B1", "a1"), ("X-1", "X1"), ("10a", "2")],
+)
+def test_order_key_ties_are_broken_by_plain_string_order_of_reference(
+    first: str, second: str
+) -> None:
+    on = date(2024, 5, 1)
+    assert order_key(on, None, first) < order_key(on, None, second)
+    assert order_key(on, time(0, 0), first) < order_key(on, None, second)
+    assert order_key(on, time(9, 0), first) < order_key(on, time(9, 0), second)
