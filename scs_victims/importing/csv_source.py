@@ -101,11 +101,12 @@ class CsvSource:
         self.close()
 
 
-def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str]) -> CsvSource:
+def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str],
+             encoding: str | None = None) -> CsvSource:
     """Open a CSV file and check its header; refuses the file when a required column is missing."""
     if not path.is_file():
         raise InputRefused(f"There is no file at {path}.")
-    encoding = detect_encoding(path)
+    encoding = encoding or detect_encoding(path)
     binary = path.open("rb")
     try:
         if encoding == WINDOWS_1252 and binary.read(3) != codecs.BOM_UTF8:

@@ -23,12 +23,8 @@ from scs_victims.audit import current_actor, record
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.csv_source import CsvSource, open_csv
-from scs_victims.importing.incident_rows import (
-    INCIDENT_COLUMNS,
-    REQUIRED_COLUMNS,
-    ParsedIncident,
-    RowChecker,
-)
+from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS, ParsedIncident
+from scs_victims.importing.pipeline import CheckerConfig, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_all, refresh_subjects
 from scs_victims.settings import load_rules
@@ -106,9 +102,13 @@ def import_incidents(
     rejects_path: Path | None = None,
     progress: ProgressCallback = no_progress,
     today: date | None = None,
+    parallel: bool | None = None,
 ) -> ImportSummary:
     """Import an incident CSV. Raises ``FileRefused`` (nothing changed) when any row is
-    invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it."""
+    invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it.
+
+    ``parallel`` chooses whether rows are checked in a separate process (default: for
+    files large enough to gain from it)."""
     today = today or date.today()
     with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS) as source:
         summary = ImportSummary(file_name=path.name, encoding=source.encoding,
@@ -120,7 +120,7 @@ def import_incidents(
         try:
             with database.sessions() as session, session.begin():
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
-                           progress)
+                           progress, parallel)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
                 if summary.errors and not skip_invalid:
@@ -153,7 +153,7 @@ class _Run:
 
     def __init__(self, session: Session, source: CsvSource, summary: ImportSummary,
                  today: date, skip_invalid: bool, rejects: _Rejects | None,
-                 progress: ProgressCallback) -> None:
+                 progress: ProgressCallback, parallel: bool | None) -> None:
         self.session = session
         self.connection = connection = session.connection()
         self.source = source
@@ -172,11 +172,8 @@ class _Run:
         self.wards: dict[str, int] = {key: ward_id for key, ward_id, _ in wards}
         self.wards_configured = any(listed for _, _, listed in wards)
         self.next_ward_position = len(self.wards)
-        self.checker = RowChecker(source.columns, today=today,
-                                  wards_configured=self.wards_configured,
-                                  ward_keys=set(self.wards))
-        self.ward_names: dict[str, str] = {}
-        self.ward_index = source.columns.get("ward")
+        self.today = today
+        self.parallel = parallel
         # First row each rejected reference was on, and references found unchanged: a later
         # row with one of them is a second occurrence in this file.
         self.invalid_references: dict[str, int] = {}
@@ -192,43 +189,39 @@ class _Run:
     # Reading ---------------------------------------------------------------------------
 
     def read_all(self) -> None:
-        batch: list[tuple[int, list[str], ParsedIncident]] = []
-        reference_index = self.source.columns["reference"]
+        batch: list[tuple[int, list[str] | None, ParsedIncident]] = []
         self.progress(0, self.source.size)
-        for row in self.source.rows():
-            self.summary.rows_read += 1
-            if row.problem is not None:
-                self._reject(row.number, row.raw, [RowError(row.number, "", row.problem)],
-                             row.cells[reference_index].strip())
-                continue
-            checked = self.checker.check(row.number, row.cells)
-            if isinstance(checked, list):
-                self._reject(row.number, row.raw, checked, row.cells[reference_index].strip())
-            else:
-                if checked.ward_key is not None and self.ward_index is not None:
-                    self.ward_names.setdefault(checked.ward_key,
-                                               row.cells[self.ward_index].strip())
-                batch.append((row.number, row.raw, checked))
+        config = CheckerConfig(
+            path=self.source.path, encoding=self.source.encoding, today=self.today,
+            wards_configured=self.wards_configured, ward_keys=frozenset(self.wards),
+            keep_raw=self.rejects is not None,
+        )
+        for bytes_read, rows in checked_batches(config, parallel=self.parallel):
+            for number, raw, checked, reference in rows:
+                self.summary.rows_read += 1
+                if isinstance(checked, list):
+                    self._reject(number, raw or [], checked, reference)
+                    continue
+                batch.append((number, raw, checked))
                 if len(batch) >= BATCH_ROWS:
                     self._flush(batch)
                     batch = []
-            if self.summary.rows_read % PROGRESS_EVERY_ROWS == 0:
-                self.progress(self.source.bytes_read(), self.source.size)
+            self.progress(bytes_read, self.source.size)
         self._flush(batch)
         self.progress(self.source.size, self.source.size)
 
-    def _reject(self, number: int, raw: Sequence[str], errors: list[RowError],
+    def _reject(self, number: int, raw: Sequence[str] | None, errors: list[RowError],
                 reference: str) -> None:
         self.summary.errors.extend(errors)
         self.summary.rejected += 1
         if reference:
             self.invalid_references.setdefault(reference, number)
-        if self.rejects is not None:
+        if self.rejects is not None and raw is not None:
             self.rejects.write(raw, errors)
 
     # Writing ---------------------------------------------------------------------------
 
-    def _flush(self, batch: list[tuple[int, list[str], ParsedIncident]]) -> None:
+    def _flush(self, batch: list[tuple[int, list[str] | None, ParsedIncident]]) -> None:
         if not batch:
             return
         references = [parsed.reference for _, _, parsed in batch]
@@ -301,7 +294,7 @@ class _Run:
                 key = parsed.ward_key
                 if key is not None and key not in self.wards:
                     self.wards[key] = self.connection.execute(
-                        insert(Ward).values(name=self.ward_names.get(key, key), name_key=key,
+                        insert(Ward).values(name=parsed.ward_name or key, name_key=key,
                                             position=self.next_ward_position, listed=False)
                         .returning(Ward.id)
                     ).scalar_one()

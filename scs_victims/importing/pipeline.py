@@ -1,0 +1,130 @@
+"""Reading and checking incident rows, in this process or in a parsing process beside it.
+
+Checking a row costs about as much as writing it, so for large files the rows are read and
+checked in a second process while this one writes: on two cores that nearly halves the time.
+Batches cross a pipe, whose small buffer makes the parser wait for the writer, so memory stays
+flat. If the writer dies (even by SIGKILL) the pipe breaks and the parser stops with it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from scs_victims.errors import Bug, FileRefused, RowError
+from scs_victims.importing.csv_source import open_csv
+from scs_victims.importing.incident_rows import (
+    INCIDENT_COLUMNS,
+    REQUIRED_COLUMNS,
+    ParsedIncident,
+    RowChecker,
+)
+
+BATCH_ITEMS = 1000
+# Below this size the cost of starting a process is not worth paying.
+PARALLEL_MIN_BYTES = 8 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class CheckerConfig:
+    """What a parsing process needs to check rows exactly as this one would."""
+
+    path: Path
+    encoding: str
+    today: date
+    wards_configured: bool
+    ward_keys: frozenset[str]
+    keep_raw: bool  # the original cells travel only when a rejects file needs them
+
+
+# One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
+# errors, and its reference as written (for duplicate detection of rejected rows).
+CheckedRow = tuple[int, list[str] | None, ParsedIncident | list[RowError], str]
+Batch = tuple[int, list[CheckedRow]]  # (bytes read so far, rows)
+
+
+def checked_batches(config: CheckerConfig, *, parallel: bool | None = None) -> Iterator[Batch]:
+    """Batches of checked rows in file order; in a parsing process for large files."""
+    if parallel is None:
+        parallel = config.path.stat().st_size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
+    return _in_worker(config) if parallel else _in_process(config)
+
+
+def _batches(config: CheckerConfig) -> Iterator[Batch]:
+    with open_csv(config.path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS,
+                  encoding=config.encoding) as source:
+        checker = RowChecker(source.columns, today=config.today,
+                             wards_configured=config.wards_configured,
+                             ward_keys=set(config.ward_keys))
+        reference_index = source.columns["reference"]
+        batch: list[CheckedRow] = []
+        for row in source.rows():
+            reference = row.cells[reference_index].strip()
+            result: ParsedIncident | list[RowError]
+            if row.problem is not None:
+                result = [RowError(row.number, "", row.problem)]
+            else:
+                result = checker.check(row.number, row.cells)
+            keep = config.keep_raw or isinstance(result, list)
+            batch.append((row.number, row.raw if keep else None, result, reference))
+            if len(batch) >= BATCH_ITEMS:
+                yield source.bytes_read(), batch
+                batch = []
+        yield source.size, batch
+
+
+def _in_process(config: CheckerConfig) -> Iterator[Batch]:
+    yield from _batches(config)
+
+
+def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
+    context = multiprocessing.get_context("spawn")  # never fork a process holding SQLite/Qt
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_parse_in_worker, args=(config, sender),
+                             name="scs-victims-parser", daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise Bug("The row checking process stopped unexpectedly.") from None
+            kind = message[0]
+            if kind == "batch":
+                yield message[1], message[2]
+            elif kind == "done":
+                return
+            elif kind == "refused":
+                raise FileRefused(message[1], [RowError(*error) for error in message[2]])
+            else:
+                raise Bug(f"The row checking process failed: {message[1]}")
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=5)
+
+
+def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
+    """The parsing process: send every batch, then 'done' (or why it could not go on)."""
+    try:
+        for read, batch in _batches(config):
+            sender.send(("batch", read, batch))
+        sender.send(("done",))
+    except FileRefused as exc:
+        sender.send(("refused", str(exc), [(e.row, e.column, e.reason) for e in exc.errors]))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the writer has gone: nothing left to do
+    except Exception as exc:  # noqa: BLE001 - reported to the writer, which logs it as a bug
+        try:
+            sender.send(("failed", type(exc).__name__))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    finally:
+        sender.close()
