@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--incidents", type=int, default=20_000, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
+    settings = commands.add_parser("settings", help="windows and thresholds of the definitions")
+    settings_commands = settings.add_subparsers(dest="settings_command", required=True,
+                                                metavar="ACTION", parser_class=_Parser)
+    settings_commands.add_parser("show", help="show every setting")
+    settings_set = settings_commands.add_parser(
+        "set", help="change one setting (a new window recomputes every repeat)")
+    settings_set.add_argument("name", metavar="NAME")
+    settings_set.add_argument("value", metavar="VALUE")
+
     commands.add_parser("recompute", help="recompute every repeat flag")
     commands.add_parser("check", help="check the database file is sound")
     return parser
@@ -340,6 +349,30 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _settings(database: Database, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from scs_victims.services.rules import change_rules, parse_rule_value
+    from scs_victims.settings import load_rules
+
+    if args.settings_command == "show":
+        with database.session() as session:
+            for name, value in asdict(load_rules(session)).items():
+                print(f"{name} = {'yes' if value is True else 'no' if value is False else value}")
+        return EXIT_OK
+    value = parse_rule_value(args.name, args.value)
+    progress = _ProgressLine("Recomputing repeats")
+    try:
+        with database.session() as session:
+            change = change_rules(session, {args.name: value}, progress)
+    finally:
+        progress.finish()
+    print(f"{args.name} is now {args.value}."
+          + (f" Repeat flags recomputed: {change.flags_changed} changed." if change.recomputed
+             else ""))
+    return EXIT_OK
+
+
 def _recompute(database: Database, _args: argparse.Namespace) -> int:
     from scs_victims.repeats import recompute_all
 
@@ -368,6 +401,7 @@ _HANDLERS = {
     "figures": _figures,
     "alerts": _alerts,
     "demo": _demo,
+    "settings": _settings,
     "recompute": _recompute,
     "check": _check,
 }
