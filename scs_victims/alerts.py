@@ -35,13 +35,24 @@ Choices of ours (the definitions leave them open):
 - CHOICE: with ``subject_ids`` (a person's page) only alerts about people are returned; the
   ids are resolved to their canonical people first, so a merged-away id finds its survivor.
   Alerts about addresses (burglary repeats, the community variant) are left out.
-- CHOICE: the repeat flags are the stored ones, computed with the stored window settings;
-  ``rules`` only changes which latest incidents are current.
+- CHOICE: the repeat flags are the stored ones (``incidents.is_repeat``, ``previous_id``),
+  computed with the stored window settings; ``rules`` only changes which latest incidents are
+  current. Likewise people are matched by the stored ``subject_id``, so merges count once the
+  repeat engine has refreshed it.
+- CHOICE: an explanation lists every incident date up to 10 incidents; a longer list is given
+  as "from <first> to <last>" (``Alert.incidents`` always holds them all). A run that spans
+  more than the window reads "N incidents, each within W months of the one before".
 - Alerts are ordered by kind (as in ``AlertKind``), crime type (ASB, burglary, DV), then most
   recent incident first (ties: lower subject id first).
 
 Explanations are one plain sentence with UK dates and never names or addresses, as they may
 be logged. Everything returned is a plain frozen dataclass, never an ORM object.
+
+Cost: one range read of live incidents with ``occurred_on`` in the widest window needed (a
+year by default, about a tenth of a ten-year table), or for a person's page just their
+incidents in it (index ``ix_incidents_subject_order``). Runs of repeats that reach back before
+that window are followed for those subjects only, one window further back at a time.
+SQLAlchemy expressions only, so it runs unchanged on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -50,18 +61,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, null, or_, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
-from scs_victims.domain.dates import add_months, order_key
+from scs_victims.domain.dates import MIDNIGHT, add_months, order_key
 from scs_victims.settings import RuleSettings, load_rules
 from scs_victims.storage.models import Address, Incident, Person
 
 # Ids per IN (...) list: well inside every database's limit on bound parameters.
 _CHUNK = 900
+
+# Explanations list every date up to this many incidents; beyond it, the first and the last.
+_DATES_LISTED = 10
 
 PERSON = "person"
 ADDRESS = "address"
@@ -106,9 +120,8 @@ class Alert:
     explanation: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """A live incident as the rules need it."""
+class _Row(NamedTuple):
+    """A live incident as the rules need it (a tuple: cheap to build by the hundred thousand)."""
 
     id: int
     reference: str
@@ -135,7 +148,8 @@ def compute_alerts(
     subject_ids: Iterable[int] | None = None,
 ) -> list[Alert]:
     """Every alert current on ``on``, optionally of some kinds or about some people only."""
-    rules = rules or load_rules(session)
+    if rules is None:
+        rules = load_rules(session)
     wanted = set(AlertKind) if kinds is None else {AlertKind(kind) for kind in kinds}
     people: set[int] | None = None
     if subject_ids is not None:
@@ -174,10 +188,8 @@ def compute_alerts(
     if not starts:
         return []
 
-    rows = _load_window(session, on, starts, people, with_address=community_start is not None)
-    by_type: dict[str, list[_Row]] = {}
-    for row in rows:
-        by_type.setdefault(row.crime_type, []).append(row)
+    by_type = _load_window(session, on, starts, people,
+                           with_address=community_start is not None)
 
     found: list[tuple[Alert, tuple[datetime, str]]] = []
     for crime_type, start in repeat_starts.items():
@@ -237,22 +249,6 @@ def _columns(with_address: bool) -> list[Any]:
     ]
 
 
-def _to_row(values: Sequence[Any]) -> _Row:
-    return _Row(
-        id=values[0],
-        reference=values[1],
-        crime_type=values[2],
-        occurred_on=values[3],
-        occurred_time=values[4],
-        reported_on=values[5],
-        source=values[6],
-        subject_id=values[7],
-        is_repeat=bool(values[8]),
-        previous_id=values[9],
-        address_id=values[10],
-    )
-
-
 def _load_window(
     session: Session,
     on: date,
@@ -260,32 +256,44 @@ def _load_window(
     people: set[int] | None,
     *,
     with_address: bool,
-) -> list[_Row]:
-    """Live incidents of the wanted crime types from each type's start day to ``on``."""
+) -> dict[str, list[_Row]]:
+    """Live incidents of the wanted crime types, by type, from each type's start day to ``on``.
+
+    One range read on ``occurred_on`` (plus the subjects, for a person's page); the per-type
+    start days, which differ only when settings differ, are applied here rather than in SQL.
+    """
     query = select(*_columns(with_address)).where(
         Incident.deleted_at.is_(None),
-        Incident.occurred_on <= on,
         Incident.occurred_on >= min(starts.values()),
-        or_(*(
-            and_(Incident.crime_type == crime_type.value, Incident.occurred_on >= start)
-            for crime_type, start in starts.items()
-        )),
+        Incident.occurred_on <= on,
     )
+    if len(starts) < len(CRIME_TYPES):
+        query = query.where(Incident.crime_type.in_([crime_type.value for crime_type in starts]))
     if with_address:
         query = query.outerjoin(Address, Address.id == Incident.address_id)
     if people is None:
-        return [_to_row(values) for values in session.execute(query)]
-    rows: list[_Row] = []
-    for chunk in _chunks(sorted(people)):
-        selected = query.where(Incident.subject_id.in_(chunk))
-        rows.extend(_to_row(values) for values in session.execute(selected))
-    return rows
+        selections = [query]
+    else:
+        selections = [query.where(Incident.subject_id.in_(chunk))
+                      for chunk in _chunks(sorted(people))]
+    first_day = {crime_type.value: start for crime_type, start in starts.items()}
+    by_type: dict[str, list[_Row]] = {crime_type.value: [] for crime_type in starts}
+    for selected in selections:
+        for values in session.execute(selected):
+            row = _Row._make(values)
+            if row.occurred_on >= first_day[row.crime_type]:
+                by_type[row.crime_type].append(row)
+    return by_type
 
 
 def _history(
-    session: Session, crime_type: CrimeType, subject_ids: Sequence[int], before: date
+    session: Session,
+    crime_type: CrimeType,
+    subject_ids: Sequence[int],
+    since: date | None,
+    before: date,
 ) -> list[_Row]:
-    """These subjects' live incidents of one type that occurred before ``before``."""
+    """These subjects' live incidents of one type in [since, before) (all before, if no since)."""
     rows: list[_Row] = []
     for chunk in _chunks(subject_ids):
         query = select(*_columns(False)).where(
@@ -294,7 +302,9 @@ def _history(
             Incident.subject_id.in_(chunk),
             Incident.occurred_on < before,
         )
-        rows.extend(_to_row(values) for values in session.execute(query))
+        if since is not None:
+            query = query.where(Incident.occurred_on >= since)
+        rows.extend(_Row._make(values) for values in session.execute(query))
     return rows
 
 
@@ -311,50 +321,57 @@ def _repeat_alerts(
     loaded_from: date,
     rows: list[_Row],
 ) -> list[tuple[Alert, tuple[datetime, str]]]:
-    latest: dict[int, _Row] = {}
+    latest: dict[int, tuple[tuple[date, time, str], _Row]] = {}
     for row in rows:
         if row.subject_id is None:
             continue
+        key = (row.occurred_on, row.occurred_time or MIDNIGHT, row.reference)
         current = latest.get(row.subject_id)
-        if current is None or row.order > current.order:
-            latest[row.subject_id] = row
+        if current is None or key > current[0]:
+            latest[row.subject_id] = (key, row)
     # Every incident of these subjects after ``loaded_from`` is loaded, so the latest found is
     # the latest on or before ``on``; it must lie in the window and be a repeat.
     flagged = {
         subject: row
-        for subject, row in latest.items()
+        for subject, (_key, row) in latest.items()
         if row.is_repeat and row.occurred_on >= start
     }
     if not flagged:
         return []
-    by_id = {row.id: row for row in rows if row.subject_id in flagged}
-    chains: dict[int, list[_Row]] = {}
-    unfinished: list[int] = []
-    for subject, row in flagged.items():
-        chain, complete = _chain(row, by_id)
-        chains[subject] = chain
-        if not complete:
-            unfinished.append(subject)
-    if unfinished:
-        # The run began before the rows read: fetch just these subjects' earlier incidents.
-        by_id.update((row.id, row) for row in _history(session, crime_type, sorted(unfinished),
-                                                        loaded_from))
-        for subject in unfinished:
-            chains[subject], _complete = _chain(flagged[subject], by_id)
-
     window = rules.window_months(crime_type)
+    by_id = {row.id: row for row in rows if row.subject_id in flagged}
+    # Each run is walked back from the latest incident (latest first while walking).
+    chains = {subject: [row] for subject, row in flagged.items()}
+    unfinished = sorted(subject for subject, chain in chains.items() if not _walk(chain, by_id))
+    while unfinished:
+        # The run began before the rows read. Each repeat's previous incident is at most one
+        # window before it, so reading one more window back always reaches the next link;
+        # should the stored flags disagree with the window, the rest is read in one go.
+        since: date | None = add_months(loaded_from, -window)
+        earlier = _history(session, crime_type, unfinished, since, loaded_from)
+        if not earlier:
+            earlier = _history(session, crime_type, unfinished, None, loaded_from)
+            since = None
+        by_id.update((row.id, row) for row in earlier)
+        unfinished = [subject for subject in unfinished if not _walk(chains[subject], by_id)]
+        if since is None:
+            break
+        loaded_from = since
+    for chain in chains.values():
+        chain.reverse()
+
     short = _SHORT_NAMES[crime_type]
     who = "victim (dwelling)" if crime_type.subject_is_address else "victim"
     found = []
     for subject, chain in chains.items():
         first, last = chain[0], chain[-1]
         span = (
-            f"in {_plural(window, 'month')}"
+            f" in {_plural(window, 'month')}"
             if first.occurred_on >= add_months(last.occurred_on, -window)
-            else f"each within {_plural(window, 'month')} of the one before"
+            else f", each within {_plural(window, 'month')} of the one before"
         )
         explanation = (
-            f"Repeat {short} {who}: {_plural(len(chain), 'incident')} {span} — {_dates(chain)}."
+            f"Repeat {short} {who}: {_plural(len(chain), 'incident')}{span} — {_dates(chain)}."
         )
         found.append(_alert(AlertKind.REPEAT_VICTIM, crime_type, subject, on, chain,
                             explanation=explanation,
@@ -362,24 +379,22 @@ def _repeat_alerts(
     return found
 
 
-def _chain(latest: _Row, by_id: dict[int, _Row]) -> tuple[list[_Row], bool]:
-    """The run of repeats ending with ``latest`` and the incident that started it, oldest
-    first; False when an earlier incident of the run is not among ``by_id``."""
-    chain = [latest]
-    seen = {latest.id}
-    current = latest
+def _walk(chain: list[_Row], by_id: dict[int, _Row]) -> bool:
+    """Extend a run (latest first) back through repeats to the incident that started it.
+
+    False when an earlier incident of the run is not (yet) among ``by_id``.
+    """
+    current = chain[-1]
     while current.is_repeat and current.previous_id is not None:
         previous = by_id.get(current.previous_id)
         if previous is None:
-            chain.reverse()
-            return chain, False
-        if previous.id in seen:  # a corrupt cache; never loop
-            break
+            return False
+        # The previous incident is never later; a corrupt cache must not make a loop.
+        if previous.occurred_on > current.occurred_on or len(chain) > len(by_id):
+            return True
         chain.append(previous)
-        seen.add(previous.id)
         current = previous
-    chain.reverse()
-    return chain, True
+    return True
 
 
 def _review_alerts(
@@ -482,7 +497,7 @@ def _alert(
 ) -> tuple[Alert, tuple[datetime, str]]:
     """The alert (rows oldest first) and its sort key: its latest incident."""
     incidents = tuple(
-        AlertIncident(row.id, row.reference, row.crime_type, row.occurred_on, row.is_repeat)
+        AlertIncident(row.id, row.reference, row.crime_type, row.occurred_on, bool(row.is_repeat))
         for row in rows
     )
     alert = Alert(kind, crime_type, subject, subject_id, on, incidents, explanation)
@@ -490,10 +505,13 @@ def _alert(
 
 
 def _uk(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def _dates(rows: Sequence[_Row]) -> str:
+    """Every date, or for a long list the first and the last."""
+    if len(rows) > _DATES_LISTED:
+        return f"from {_uk(rows[0].occurred_on)} to {_uk(rows[-1].occurred_on)}"
     return ", ".join(_uk(row.occurred_on) for row in rows)
 
 

@@ -126,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("Interrupted; nothing was changed.")
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # The reader of our output went away (`... | head`): not an error of ours.
+        _quiet_stdout()
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place bugs become a sentence
         log.exception("Unexpected error in command %s", args.command)
         if args.debug:
@@ -134,6 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"Something went wrong inside SCS Victims ({type(exc).__name__}).{where} "
              "Run again with --debug to see them here.")
         return EXIT_BUG
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush does not fail on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _say(message: str, stream: TextIO | None = None) -> None:

@@ -114,6 +114,7 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
             raise DatabaseError(
                 f"The folder for {path} cannot be created ({exc.strerror or exc})."
             ) from exc
+        _refuse_foreign_sqlite_file(path)
         engine = _sqlite_engine(path)
         resolved = os.fspath(path)
     database = Database(engine=engine, location=resolved,
@@ -125,6 +126,26 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
         engine.dispose()
         raise
     return database
+
+
+def _refuse_foreign_sqlite_file(path: Path) -> None:
+    """Refuse another program's SQLite file before our pragmas (WAL) change anything in it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return  # not a database at all: the engine's first connection says so clearly
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{path} is not an SCS Victims database (it has tables but no schema version). "
+            "Choose another file."
+        )
 
 
 def _sqlite_engine(path: Path) -> Engine:

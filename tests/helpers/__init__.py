@@ -1,0 +1,1 @@
+"""Helpers shared by the command-line, database and crash-safety tests."""

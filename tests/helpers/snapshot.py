@@ -1,0 +1,57 @@
+"""A checksum of what a database holds, read with the sqlite3 module (not the app)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+TABLES = ("wards", "import_runs", "people", "addresses", "incidents", "audit_events",
+          "merges", "settings", "alembic_version")
+
+
+@dataclass(frozen=True)
+class TableState:
+    rows: int
+    sha256: str
+
+
+def snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, TableState]:
+    """Row count and SHA-256 of every row (in primary-key order) of each table.
+
+    Opening the file runs SQLite's recovery, so after a crash this is what any later
+    connection will see.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        result: dict[str, TableState] = {}
+        for table in tables:
+            digest = hashlib.sha256()
+            count = 0
+            order = "1" if table == "alembic_version" else "rowid"
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+                digest.update(repr(row).encode("utf-8"))
+                digest.update(b"\n")
+                count += 1
+            result[table] = TableState(count, digest.hexdigest())
+        return result
+    finally:
+        connection.close()
+
+
+def integrity(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    finally:
+        connection.close()
+
+
+def count(path: Path, table: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        value: int = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return value
+    finally:
+        connection.close()
