@@ -48,9 +48,11 @@ VALID_ROWS: dict[str, dict[str, str]] = {
 
 SPECIAL = ['"', ",", "\n", "\r", "\x00", "\ufeff", " ", "'", "=", ";", "\t", "\u2028",
            "\x85", "\xa0", "ß", "ﬀ", "Ｎ", "２", "é", "\U0001f600"]
+# Lone surrogates cannot be written to a file in any encoding, so no CSV can hold them.
+encodable = st.characters(blacklist_categories=("Cs",))
 any_text = st.one_of(
-    st.text(max_size=40),
-    st.text(alphabet=st.one_of(st.characters(), st.sampled_from(SPECIAL)), max_size=40),
+    st.text(alphabet=encodable, max_size=40),
+    st.text(alphabet=st.one_of(encodable, st.sampled_from(SPECIAL)), max_size=40),
     st.lists(st.sampled_from([*SPECIAL, "\r\n", "a", "1"]), max_size=12).map("".join),
 )
 
@@ -227,7 +229,7 @@ def test_random_rows_are_imported_or_rejected_and_reimport_changes_nothing(
 @given(
     columns=st.lists(st.sampled_from(HEADER), unique=True),
     data=st.data(),
-    wards=st.sets(st.text(max_size=10), max_size=3),
+    wards=st.sets(st.text(alphabet=encodable, max_size=10), max_size=3),
     today=st.dates(),
     number=st.integers(min_value=2, max_value=10**7),
 )

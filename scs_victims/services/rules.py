@@ -50,7 +50,10 @@ def change_rules(session: Session, changes: dict[str, int | bool],
     """Store new settings (audited); when a look-back window changed, recompute every repeat
     flag in the same transaction, reporting progress (cancel by raising Cancelled)."""
     old = load_rules(session)
-    new = replace(old, **changes).validated()
+    unknown = sorted(set(changes) - set(rule_names()))
+    if unknown:
+        raise InputRefused(f"There is no setting called '{unknown[0]}'.")
+    new = replace(old, **changes).validated()  # type: ignore[arg-type]  # names checked above
     save_rules(session, new)
     if not windows_changed(old, new):
         return RulesChange(old, new, recomputed=False, flags_changed=0)
