@@ -157,7 +157,29 @@ def recompute_all(
     cost is one pass over the table plus the rows that actually change.
     """
     rules = rules or load_rules(session)
-    refresh_subject_ids(session)
+    refresh_all_subject_ids(session)
+    return recompute_flags(session, rules, progress)
+
+
+def refresh_all_subject_ids(session: Session) -> None:
+    """Re-derive every incident's subject in two set-based statements (no rows in Python)."""
+    table = table_of(Incident)
+    for is_burglary, canonical in ((True, canonical_address_id()),
+                                   (False, canonical_person_id())):
+        kind = (table.c.crime_type == CrimeType.BURGLARY.value if is_burglary
+                else table.c.crime_type != CrimeType.BURGLARY.value)
+        session.execute(
+            update(table).where(kind, table.c.subject_id.is_distinct_from(canonical))
+            .values(subject_id=canonical)
+        )
+
+
+def recompute_flags(
+    session: Session, rules: RuleSettings | None = None, progress: ProgressCallback = no_progress
+) -> int:
+    """Re-evaluate every repeat flag from the stored subjects, streaming the table once in
+    subject order (memory stays flat). Returns how many flags changed."""
+    rules = rules or load_rules(session)
     live = and_(Incident.deleted_at.is_(None))
     total = session.scalar(select(func.count()).select_from(Incident).where(live)) or 0
     progress(0, total)

@@ -779,3 +779,37 @@ def test_reported_before_occurred_is_refused_in_a_file(database: Database,
     error = refused(database, path)
     assert [str(row_error) for row_error in error.errors] == [
         "row 2: reported_on: '30/04/2024' is before occurred_on"]
+
+
+# --- large-load paths, forced on a small file ---------------------------------------------
+
+
+@pytest.mark.parametrize(("parallel", "defer_indexes"), [(True, False), (False, True),
+                                                          (True, True)])
+def test_large_load_paths_give_the_same_figures(tmp_path: Path, shared_data: Path,
+                                                parallel: bool, defer_indexes: bool) -> None:
+    """Checking rows in a parsing process and building indexes afterwards change nothing."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from scs_victims.domain.periods import PeriodKind, periods_between
+    from scs_victims.exports import figures_csv_text
+    from scs_victims.figures import compute_figures
+    from scs_victims.importing.wards import load_wards
+    from scs_victims.storage.database import open_database
+    from scs_victims.storage.models import Base
+
+    db = open_database(tmp_path / "large.db")
+    try:
+        load_wards(db, shared_data / "wards.csv")
+        import_incidents(db, shared_data / "incidents-medium.csv", parallel=parallel,
+                         defer_indexes=defer_indexes)
+        periods = periods_between(date(2023, 4, 1), date(2025, 3, 31), PeriodKind.QUARTER)
+        with db.session() as session:
+            text = figures_csv_text(compute_figures(session, periods, by_ward=True))
+        with db.engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    finally:
+        db.close()
+    expected = (shared_data / "expected-figures-medium.csv").read_bytes().decode("utf-8")
+    assert text == expected

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, literal, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from scs_victims.audit import current_actor, record
@@ -26,9 +26,9 @@ from scs_victims.importing.csv_source import CsvSource, open_csv
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS, ParsedIncident
 from scs_victims.importing.pipeline import CheckerConfig, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
-from scs_victims.repeats import Subject, recompute_all, refresh_subjects
+from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
 from scs_victims.settings import load_rules
-from scs_victims.storage.bulk import BulkInserter
+from scs_victims.storage.bulk import BulkInserter, DeferredIndexes
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
     Address,
@@ -41,6 +41,9 @@ from scs_victims.storage.models import (
 )
 
 BATCH_ROWS = 2000
+# A file this large, and larger than half of what the database already holds, is loaded
+# with its tables' secondary indexes built afterwards (about 250,000 rows and up).
+DEFER_INDEXES_MIN_BYTES = 40 * 2**20
 INCIDENT_FIELDS = (
     "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
     "description", "address_id", "victim_id", "perpetrator_id", "perpetrator_name",
@@ -103,12 +106,14 @@ def import_incidents(
     progress: ProgressCallback = no_progress,
     today: date | None = None,
     parallel: bool | None = None,
+    defer_indexes: bool | None = None,
 ) -> ImportSummary:
     """Import an incident CSV. Raises ``FileRefused`` (nothing changed) when any row is
     invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it.
 
     ``parallel`` chooses whether rows are checked in a separate process (default: for
-    files large enough to gain from it)."""
+    files large enough to gain from it); ``defer_indexes`` whether secondary indexes are
+    built after the rows instead of row by row (default: for large loads)."""
     today = today or date.today()
     with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS) as source:
         summary = ImportSummary(file_name=path.name, encoding=source.encoding,
@@ -120,7 +125,7 @@ def import_incidents(
         try:
             with database.sessions() as session, session.begin():
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
-                           progress, parallel)
+                           progress, parallel, defer_indexes)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
                 if summary.errors and not skip_invalid:
@@ -153,7 +158,8 @@ class _Run:
 
     def __init__(self, session: Session, source: CsvSource, summary: ImportSummary,
                  today: date, skip_invalid: bool, rejects: _Rejects | None,
-                 progress: ProgressCallback, parallel: bool | None) -> None:
+                 progress: ProgressCallback, parallel: bool | None,
+                 defer_indexes: bool | None = None) -> None:
         self.session = session
         self.connection = connection = session.connection()
         self.source = source
@@ -174,6 +180,12 @@ class _Run:
         self.next_ward_position = len(self.wards)
         self.today = today
         self.parallel = parallel
+        self.deferred = DeferredIndexes(self.connection, [table_of(Incident), table_of(Person),
+                                                          table_of(Address)])
+        if defer_indexes is None:
+            defer_indexes = self._worth_deferring()
+        if defer_indexes:
+            self.deferred.drop()
         # First row each rejected reference was on, and references found unchanged: a later
         # row with one of them is a second occurrence in this file.
         self.invalid_references: dict[str, int] = {}
@@ -187,6 +199,13 @@ class _Run:
         }
 
     # Reading ---------------------------------------------------------------------------
+
+    def _worth_deferring(self) -> bool:
+        if self.source.size < DEFER_INDEXES_MIN_BYTES:
+            return False
+        existing = self.connection.execute(select(func.max(Incident.id))).scalar() or 0
+        # ~170 bytes a row in a typical extract.
+        return self.source.size / 170 > existing / 2
 
     def read_all(self) -> None:
         batch: list[tuple[int, list[str] | None, ParsedIncident]] = []
@@ -208,6 +227,7 @@ class _Run:
                     batch = []
             self.progress(bytes_read, self.source.size)
         self._flush(batch)
+        self.deferred.rebuild()
         self.progress(self.source.size, self.source.size)
 
     def _reject(self, number: int, raw: Sequence[str] | None, errors: list[RowError],
@@ -356,7 +376,8 @@ class _Run:
         session = self.session
         rules = load_rules(session)
         if self.touched is None:
-            recompute_all(session, rules)
+            # Subjects were set as the rows went in; only the flags need a full pass.
+            recompute_flags(session, rules)
         elif self.touched:
             refresh_subjects(session, self.touched, rules)
         session.flush()

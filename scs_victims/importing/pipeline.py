@@ -8,6 +8,7 @@ flat. If the writer dies (even by SIGKILL) the pipe breaks and the parser stops 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from scs_victims.importing.incident_rows import (
     ParsedIncident,
     RowChecker,
 )
+
+log = logging.getLogger(__name__)
 
 BATCH_ITEMS = 1000
 # Below this size the cost of starting a process is not worth paying.
@@ -89,12 +92,20 @@ def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
                              name="scs-victims-parser", daemon=True)
     worker.start()
     sender.close()
+    received_any = False
     try:
         while True:
             try:
                 message = receiver.recv()
             except EOFError:
-                raise Bug("The row checking process stopped unexpectedly.") from None
+                if received_any:
+                    raise Bug("The row checking process stopped unexpectedly.") from None
+                # It could not start here (an unimportable __main__, a frozen build without
+                # freeze_support): check the rows in this process instead.
+                log.warning("The row checking process did not start; checking in-process")
+                yield from _in_process(config)
+                return
+            received_any = True
             kind = message[0]
             if kind == "batch":
                 yield message[1], message[2]

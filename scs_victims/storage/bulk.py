@@ -49,3 +49,30 @@ class BulkInserter:
         if converted:
             self._connection.exec_driver_sql(self._sql, converted)
         return len(converted)
+
+
+class DeferredIndexes:
+    """Drop the non-unique indexes of some tables for a bulk load, and build them again.
+
+    Building an index once from sorted data is far cheaper than updating it row by row from
+    random keys. Both steps run inside the caller's transaction, so a rollback (or a killed
+    process) restores the indexes with everything else. Unique indexes stay: the load uses
+    them to find existing records.
+    """
+
+    def __init__(self, connection: Connection, tables: Sequence[Table]) -> None:
+        self._connection = connection
+        self._indexes = [index for table in tables for index in sorted(
+            table.indexes, key=lambda index: index.name or "") if not index.unique]
+        self._dropped = False
+
+    def drop(self) -> None:
+        for index in self._indexes:
+            index.drop(self._connection)
+        self._dropped = True
+
+    def rebuild(self) -> None:
+        if self._dropped:
+            for index in self._indexes:
+                index.create(self._connection)
+            self._dropped = False

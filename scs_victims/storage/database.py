@@ -163,6 +163,7 @@ def _sqlite_engine(path: Path) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA cache_size=-131072")
         finally:
             cursor.close()
 
