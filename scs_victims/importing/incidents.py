@@ -23,8 +23,8 @@ from scs_victims.audit import current_actor, record
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.csv_source import CsvSource, open_csv
-from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS, ParsedIncident
-from scs_victims.importing.pipeline import CheckerConfig, checked_batches
+from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
 from scs_victims.settings import load_rules
@@ -153,6 +153,11 @@ def import_incidents(
         return summary
 
 
+def _encoded(inserter: BulkInserter, column: str, value: object) -> object:
+    process = inserter.encoder_for(column)
+    return value if process is None else process(value)
+
+
 class _Run:
     """The state of one import while it streams through the file."""
 
@@ -191,12 +196,18 @@ class _Run:
         self.invalid_references: dict[str, int] = {}
         self.unchanged_references: set[str] = set()
         self.touched: set[Subject] | None = set()
-        self.incident_inserter = BulkInserter(self.connection, table_of(Incident), INCIDENT_FIELDS)
+        # Every value reaches the inserters already converted: the parsing side encodes the
+        # row's own values, and the constants are encoded here once.
+        self.incident_inserter = BulkInserter(self.connection, table_of(Incident),
+                                              INCIDENT_FIELDS, encoded=INCIDENT_FIELDS)
         self.inserters = {
-            model: BulkInserter(self.connection, table_of(model), [*fields, "import_id",
-                                                                   "created_at"])
+            model: BulkInserter(self.connection, table_of(model),
+                                [*fields, "import_id", "created_at"],
+                                encoded=[*fields, "import_id", "created_at"])
             for model, fields in ((Person, PERSON_FIELDS), (Address, ADDRESS_FIELDS))
         }
+        self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
+        self.false = _encoded(self.incident_inserter, "is_repeat", False)
 
     # Reading ---------------------------------------------------------------------------
 
@@ -208,12 +219,12 @@ class _Run:
         return self.source.size / 170 > existing / 2
 
     def read_all(self) -> None:
-        batch: list[tuple[int, list[str] | None, ParsedIncident]] = []
+        batch: list[tuple[int, list[str] | None, LoadRow]] = []
         self.progress(0, self.source.size)
         config = CheckerConfig(
             path=self.source.path, encoding=self.source.encoding, today=self.today,
             wards_configured=self.wards_configured, ward_keys=frozenset(self.wards),
-            keep_raw=self.rejects is not None,
+            keep_raw=self.rejects is not None, dialect_name=self.connection.dialect.name,
         )
         for bytes_read, rows in checked_batches(config, parallel=self.parallel):
             for number, raw, checked, reference in rows:
@@ -241,10 +252,10 @@ class _Run:
 
     # Writing ---------------------------------------------------------------------------
 
-    def _flush(self, batch: list[tuple[int, list[str] | None, ParsedIncident]]) -> None:
+    def _flush(self, batch: list[tuple[int, list[str] | None, LoadRow]]) -> None:
         if not batch:
             return
-        references = [parsed.reference for _, _, parsed in batch]
+        references = [row.reference for _, _, row in batch]
         existing = {
             reference: (content_hash, import_id)
             for reference, content_hash, import_id in self.connection.execute(
@@ -253,7 +264,7 @@ class _Run:
             )
         }
         in_batch: dict[str, int] = {}
-        new: list[ParsedIncident] = []
+        new: list[LoadRow] = []
         for number, raw, parsed in batch:
             reference = parsed.reference
             found = existing.get(reference)
@@ -263,7 +274,7 @@ class _Run:
                 self._reject(number, raw, [RowError(number, "reference",
                              f"'{reference}' appears on an earlier row of this file")], "")
             elif found is not None:
-                if found[0] == parsed.content_hash():
+                if found[0] == parsed.fingerprint:
                     self.summary.unchanged += 1
                     self.unchanged_references.add(reference)
                 else:
@@ -278,73 +289,67 @@ class _Run:
         if new:
             self._insert(new)
 
-    def _insert(self, rows: list[ParsedIncident]) -> None:
+    def _insert(self, rows: list[LoadRow]) -> None:
         ward_ids = self._ward_ids(rows)
         people = self._people(rows)
         addresses = self._addresses(rows, ward_ids)
         values: list[tuple[Any, ...]] = []
-        now, run_id, touched = self.now, self.run_id, self.touched
-        for parsed in rows:
-            victim = people.get(parsed.victim_key) if parsed.victim_key else None
-            perpetrator = people.get(parsed.perpetrator_key) if parsed.perpetrator_key else None
-            address = addresses.get(parsed.address_key) if parsed.address_key else None
-            if parsed.crime_type is CrimeType.BURGLARY:
+        run_id, touched, now, false = self.run_id, self.touched, self.now_encoded, self.false
+        burglary = CrimeType.BURGLARY.value
+        for row in rows:
+            victim = people[row.victim[0]] if row.victim else None
+            perpetrator = people[row.perpetrator[0]] if row.perpetrator else None
+            address = addresses[row.address[0]] if row.address else None
+            if row.crime_type == burglary:
                 subject = address[1] if address else None
             else:
                 subject = victim[1] if victim else None
+            incident = row.incident
             values.append((
-                parsed.reference, parsed.crime_type.value, parsed.occurred_on,
-                parsed.occurred_time, parsed.reported_on, parsed.source, parsed.description,
-                address[0] if address else None, victim[0] if victim else None,
-                perpetrator[0] if perpetrator else None,
-                None if perpetrator else parsed.perpetrator_name, parsed.relationship,
-                ward_ids.get(parsed.ward_key) if parsed.ward_key else None, subject, False,
-                parsed.content_hash(), run_id, now, now,
+                row.reference, row.crime_type, incident[0], incident[1], incident[2],
+                incident[3], incident[4], address[0] if address else None,
+                victim[0] if victim else None, perpetrator[0] if perpetrator else None,
+                incident[5], incident[6], ward_ids.get(row.ward_key) if row.ward_key else None,
+                subject, false, row.fingerprint, run_id, now, now,
             ))
             if subject is not None and touched is not None:
-                touched.add((parsed.crime_type.value, subject))
+                touched.add((row.crime_type, subject))
         self.incident_inserter.insert(values)
         self.summary.imported += len(values)
         if self.touched is not None and len(self.touched) > MAX_TRACKED_SUBJECTS:
             self.touched = None  # recompute everything at the end instead
 
-    def _ward_ids(self, rows: list[ParsedIncident]) -> dict[str, int]:
+    def _ward_ids(self, rows: list[LoadRow]) -> dict[str, int]:
         if not self.wards_configured:
-            for parsed in rows:
-                key = parsed.ward_key
+            for row in rows:
+                key = row.ward_key
                 if key is not None and key not in self.wards:
                     self.wards[key] = self.connection.execute(
-                        insert(Ward).values(name=parsed.ward_name or key, name_key=key,
+                        insert(Ward).values(name=row.ward_name or key, name_key=key,
                                             position=self.next_ward_position, listed=False)
                         .returning(Ward.id)
                     ).scalar_one()
                     self.next_ward_position += 1
         return self.wards
 
-    def _people(self, rows: list[ParsedIncident]) -> dict[str, tuple[int, int]]:
+    def _people(self, rows: list[LoadRow]) -> dict[str, tuple[int, int]]:
         """(person id, canonical id) for every victim and perpetrator key in the batch,
         creating the people not seen before."""
         wanted: dict[str, tuple[Any, ...]] = {}
-        for parsed in rows:
-            if parsed.victim_key and parsed.victim_key not in wanted:
-                wanted[parsed.victim_key] = (
-                    parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
-                    parsed.victim_surname, parsed.victim_dob, parsed.victim_gender)
-            if parsed.perpetrator_key and parsed.perpetrator_key not in wanted:
-                wanted[parsed.perpetrator_key] = (
-                    parsed.perpetrator_key, None, parsed.perpetrator_forename,
-                    parsed.perpetrator_surname, parsed.perpetrator_dob, None)
+        for row in rows:
+            if row.victim is not None:
+                wanted.setdefault(row.victim[0], row.victim)
+            if row.perpetrator is not None:
+                wanted.setdefault(row.perpetrator[0], row.perpetrator)
         return self._find_or_create(Person, wanted)
 
-    def _addresses(self, rows: list[ParsedIncident],
+    def _addresses(self, rows: list[LoadRow],
                    ward_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
         wanted: dict[str, tuple[Any, ...]] = {}
-        for parsed in rows:
-            if parsed.address_key and parsed.address_key not in wanted:
-                wanted[parsed.address_key] = (
-                    parsed.address_key, parsed.uprn, parsed.address_line1,
-                    parsed.address_line2, parsed.town, parsed.postcode,
-                    ward_ids.get(parsed.ward_key) if parsed.ward_key else None)
+        for row in rows:
+            if row.address is not None and row.address[0] not in wanted:
+                wanted[row.address[0]] = (
+                    *row.address, ward_ids.get(row.ward_key) if row.ward_key else None)
         return self._find_or_create(Address, wanted)
 
     def _find_or_create(self, model: type[Person] | type[Address],
@@ -357,7 +362,7 @@ class _Run:
         ):
             if key is not None:
                 found[key] = (row_id, merged_into or row_id)
-        missing = [(*values, self.run_id, self.now)
+        missing = [(*values, self.run_id, self.now_encoded)
                    for key, values in wanted.items() if key not in found]
         if missing:
             # Plain executemany then one select: RETURNING with several rows would make

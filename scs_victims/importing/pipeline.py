@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from scs_victims.errors import Bug, FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
@@ -25,12 +26,71 @@ from scs_victims.importing.incident_rows import (
     ParsedIncident,
     RowChecker,
 )
+from scs_victims.storage.bulk import dialect_named, encode, value_encoders
+from scs_victims.storage.models import Incident, Person, table_of
 
 log = logging.getLogger(__name__)
 
 BATCH_ITEMS = 1000
 # Below this size the cost of starting a process is not worth paying.
 PARALLEL_MIN_BYTES = 8 * 2**20
+
+
+# Values of a load row, each already in the form the database driver stores.
+INCIDENT_VALUES = ("occurred_on", "occurred_time", "reported_on", "source", "description",
+                   "perpetrator_name", "relationship")
+PERSON_VALUES = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
+ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode")
+
+
+class LoadRow(NamedTuple):
+    """A checked row as the writer needs it: keys, fingerprint and encoded values.
+
+    Plain strings and numbers only, so that it crosses between processes cheaply.
+    """
+
+    reference: str
+    crime_type: str
+    fingerprint: str
+    ward_key: str | None
+    ward_name: str | None
+    incident: tuple[Any, ...]  # INCIDENT_VALUES
+    victim: tuple[Any, ...] | None  # PERSON_VALUES
+    perpetrator: tuple[Any, ...] | None  # PERSON_VALUES
+    address: tuple[Any, ...] | None  # ADDRESS_VALUES
+
+
+class RowEncoder:
+    """Turns a ParsedIncident into a LoadRow with the database dialect's own conversions."""
+
+    def __init__(self, dialect_name: str) -> None:
+        dialect = dialect_named(dialect_name)
+        self._incident = value_encoders(dialect, table_of(Incident), INCIDENT_VALUES)
+        self._person = value_encoders(dialect, table_of(Person), PERSON_VALUES)
+
+    def __call__(self, parsed: ParsedIncident) -> LoadRow:
+        perpetrator = None
+        if parsed.perpetrator_key:
+            perpetrator = encode((parsed.perpetrator_key, None, parsed.perpetrator_forename,
+                                  parsed.perpetrator_surname, parsed.perpetrator_dob, None),
+                                 self._person)
+        victim = None
+        if parsed.victim_key:
+            victim = encode((parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
+                             parsed.victim_surname, parsed.victim_dob, parsed.victim_gender),
+                            self._person)
+        address = None
+        if parsed.address_key:
+            # Address values are all text: nothing to convert.
+            address = (parsed.address_key, parsed.uprn, parsed.address_line1,
+                       parsed.address_line2, parsed.town, parsed.postcode)
+        incident = encode((parsed.occurred_on, parsed.occurred_time, parsed.reported_on,
+                           parsed.source, parsed.description,
+                           None if perpetrator else parsed.perpetrator_name,
+                           parsed.relationship), self._incident)
+        return LoadRow(parsed.reference, parsed.crime_type.value, parsed.fingerprint,
+                       parsed.ward_key, parsed.ward_name, incident, victim, perpetrator,
+                       address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +103,12 @@ class CheckerConfig:
     wards_configured: bool
     ward_keys: frozenset[str]
     keep_raw: bool  # the original cells travel only when a rejects file needs them
+    dialect_name: str = "sqlite"
 
 
 # One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
 # errors, and its reference as written (for duplicate detection of rejected rows).
-CheckedRow = tuple[int, list[str] | None, ParsedIncident | list[RowError], str]
+CheckedRow = tuple[int, list[str] | None, LoadRow | list[RowError], str]
 Batch = tuple[int, list[CheckedRow]]  # (bytes read so far, rows)
 
 
@@ -65,14 +126,16 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
                              wards_configured=config.wards_configured,
                              ward_keys=set(config.ward_keys))
         reference_index = source.columns["reference"]
+        to_load_row = RowEncoder(config.dialect_name)
         batch: list[CheckedRow] = []
         for row in source.rows():
             reference = row.cells[reference_index].strip()
-            result: ParsedIncident | list[RowError]
+            result: LoadRow | list[RowError]
             if row.problem is not None:
                 result = [RowError(row.number, "", row.problem)]
             else:
-                result = checker.check(row.number, row.cells)
+                checked = checker.check(row.number, row.cells)
+                result = checked if isinstance(checked, list) else to_load_row(checked)
             keep = config.keep_raw or isinstance(result, list)
             batch.append((row.number, row.raw if keep else None, result, reference))
             if len(batch) >= BATCH_ITEMS:

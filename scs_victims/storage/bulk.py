@@ -12,16 +12,44 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects import registry
+from sqlalchemy.engine import Connection, Dialect
 
 _Processor = Callable[[Any], Any] | None
 
 
-class BulkInserter:
-    """Inserts tuples of ``columns`` into ``table`` through one compiled statement."""
+def dialect_named(name: str) -> Dialect:
+    """A dialect object by name (``sqlite``, ``postgresql``), without connecting."""
+    dialect: Dialect = registry.load(name)()
+    return dialect
 
-    def __init__(self, connection: Connection, table: Table, columns: Sequence[str]) -> None:
+
+def value_encoders(dialect: Dialect, table: Table, columns: Sequence[str]) -> list[_Processor]:
+    """The dialect's own conversion of each column's Python values (None: sent as they are).
+
+    A parsing process can apply these so that rows cross to the writing process already in
+    the form the driver stores, exactly as SQLAlchemy would have converted them.
+    """
+    return [table.c[name].type._cached_bind_processor(dialect)  # noqa: SLF001
+            for name in columns]
+
+
+def encode(values: Sequence[Any], encoders: Sequence[_Processor]) -> tuple[Any, ...]:
+    return tuple(value if process is None or value is None else process(value)
+                 for value, process in zip(values, encoders, strict=True))
+
+
+class BulkInserter:
+    """Inserts tuples of ``columns`` into ``table`` through one compiled statement.
+
+    Columns named in ``encoded`` arrive already converted (see ``value_encoders``). When every
+    column has arrived converted and in the table's order, rows go to the driver untouched.
+    """
+
+    def __init__(self, connection: Connection, table: Table, columns: Sequence[str],
+                 encoded: Iterable[str] = ()) -> None:
         self._connection = connection
+        self._table = table
         self._columns = list(columns)
         dialect = connection.dialect
         compiled = insert(table).values({name: None for name in columns}).compile(
@@ -31,12 +59,24 @@ class BulkInserter:
         order = list(compiled.positiontup or columns)
         self._order = [self._columns.index(name) for name in order]
         self._names = order
+        done = set(encoded)
         self._processors: list[_Processor] = [
-            table.c[name].type._cached_bind_processor(dialect)  # noqa: SLF001
-            for name in order
+            None if name in done else process
+            for name, process in zip(order, value_encoders(dialect, table, order), strict=True)
         ]
+        self._untouched = (self._positional and self._order == list(range(len(order)))
+                           and all(process is None for process in self._processors))
+
+    def encoder_for(self, column: str) -> _Processor:
+        """This dialect's conversion for one column (to encode a constant once)."""
+        return value_encoders(self._connection.dialect, self._table, [column])[0]
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
+        if self._untouched:
+            batch = rows if isinstance(rows, list) else list(rows)
+            if batch:
+                self._connection.exec_driver_sql(self._sql, batch)
+            return len(batch)
         order, processors = self._order, self._processors
         converted: list[Any] = []
         for row in rows:
