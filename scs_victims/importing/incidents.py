@@ -28,7 +28,7 @@ from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batch
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
 from scs_victims.settings import load_rules
-from scs_victims.storage.bulk import BulkInserter, DeferredIndexes
+from scs_victims.storage.bulk import BulkInserter, DeferredIndexes, KeyLookup
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
     Address,
@@ -206,6 +206,11 @@ class _Run:
                                 encoded=[*fields, "import_id", "created_at"])
             for model, fields in ((Person, PERSON_FIELDS), (Address, ADDRESS_FIELDS))
         }
+        self.incident_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
+                                         ["reference", "content_hash", "import_id"])
+        self.lookups = {model: KeyLookup(self.connection, table_of(model), "key",
+                                         ["key", "id", "merged_into_id"])
+                        for model in (Person, Address)}
         self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
         self.false = _encoded(self.incident_inserter, "is_repeat", False)
 
@@ -258,10 +263,7 @@ class _Run:
         references = [row.reference for _, _, row in batch]
         existing = {
             reference: (content_hash, import_id)
-            for reference, content_hash, import_id in self.connection.execute(
-                select(Incident.reference, Incident.content_hash, Incident.import_id)
-                .where(Incident.reference.in_(references))
-            )
+            for reference, content_hash, import_id in self.incident_lookup.rows(references)
         }
         in_batch: dict[str, int] = {}
         new: list[LoadRow] = []
@@ -356,23 +358,19 @@ class _Run:
                         wanted: dict[str, tuple[Any, ...]]) -> dict[str, tuple[int, int]]:
         if not wanted:
             return {}
-        found: dict[str, tuple[int, int]] = {}
-        for key, row_id, merged_into in self.connection.execute(
-            select(model.key, model.id, model.merged_into_id).where(model.key.in_(list(wanted)))
-        ):
-            if key is not None:
-                found[key] = (row_id, merged_into or row_id)
+        lookup = self.lookups[model]
+        found: dict[str, tuple[int, int]] = {
+            key: (row_id, merged_into or row_id)
+            for key, row_id, merged_into in lookup.rows(list(wanted))
+        }
         missing = [(*values, self.run_id, self.now_encoded)
                    for key, values in wanted.items() if key not in found]
         if missing:
             # Plain executemany then one select: RETURNING with several rows would make
             # SQLite insert them one statement at a time.
             self.inserters[model].insert(missing)
-            for key, row_id in self.connection.execute(
-                select(model.key, model.id).where(model.key.in_([row[0] for row in missing]))
-            ):
-                if key is not None:
-                    found[key] = (row_id, row_id)
+            for key, row_id, _ in lookup.rows([row[0] for row in missing]):
+                found[key] = (row_id, row_id)
         return found
 
     # Finishing -------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +34,7 @@ from scs_victims.storage.models import Incident, Person, table_of
 log = logging.getLogger(__name__)
 
 BATCH_ITEMS = 1000
+QUEUED_BATCHES = 8
 # Below this size the cost of starting a process is not worth paying.
 PARALLEL_MIN_BYTES = 8 * 2**20
 
@@ -155,21 +158,27 @@ def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
                              name="scs-victims-parser", daemon=True)
     worker.start()
     sender.close()
+    # A batch is larger than the pipe's buffer: without a reader running ahead, the parser
+    # would wait whenever the writer is busy, and the two would take turns instead of working
+    # side by side. The queue bound keeps memory flat.
+    messages: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUED_BATCHES)
+    reader = threading.Thread(target=_read_messages, args=(receiver, messages),
+                              name="scs-victims-parser-reader", daemon=True)
+    reader.start()
     received_any = False
     try:
         while True:
-            try:
-                message = receiver.recv()
-            except EOFError:
+            message = messages.get()
+            kind = message[0]
+            if kind == "eof":
                 if received_any:
-                    raise Bug("The row checking process stopped unexpectedly.") from None
+                    raise Bug("The row checking process stopped unexpectedly.")
                 # It could not start here (an unimportable __main__, a frozen build without
                 # freeze_support): check the rows in this process instead.
                 log.warning("The row checking process did not start; checking in-process")
                 yield from _in_process(config)
                 return
             received_any = True
-            kind = message[0]
             if kind == "batch":
                 yield message[1], message[2]
             elif kind == "done":
@@ -179,10 +188,34 @@ def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
             else:
                 raise Bug(f"The row checking process failed: {message[1]}")
     finally:
-        receiver.close()
         if worker.is_alive():
             worker.terminate()
         worker.join(timeout=5)
+        receiver.close()
+        _drain(messages)
+        reader.join(timeout=5)
+
+
+def _read_messages(receiver: Connection, messages: queue.Queue[tuple[Any, ...]]) -> None:
+    """Move messages from the pipe to the queue until the parser ends or the pipe closes."""
+    while True:
+        try:
+            message = receiver.recv()
+        except (EOFError, OSError):
+            messages.put(("eof",))
+            return
+        messages.put(message)
+        if message[0] != "batch":
+            return
+
+
+def _drain(messages: queue.Queue[tuple[Any, ...]]) -> None:
+    """Unblock a reader waiting on a full queue after the writer stopped early."""
+    try:
+        while True:
+            messages.get_nowait()
+    except queue.Empty:
+        pass
 
 
 def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:

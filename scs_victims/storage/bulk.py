@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Dialect
 
@@ -116,3 +116,36 @@ class DeferredIndexes:
             for index in self._indexes:
                 index.create(self._connection)
             self._dropped = False
+
+
+class KeyLookup:
+    """``SELECT columns FROM table WHERE key IN (...)`` for batches of keys, compiled once per
+    batch size and run straight on the driver (SQLAlchemy's per-call expansion of a long IN
+    list costs more than the lookup itself)."""
+
+    def __init__(self, connection: Connection, table: Table, key: str,
+                 columns: Sequence[str]) -> None:
+        self._connection = connection
+        self._table = table
+        self._key = key
+        self._columns = list(columns)
+        self._sql: dict[int, tuple[str, list[str] | None]] = {}
+
+    def _statement(self, size: int) -> tuple[str, list[str] | None]:
+        cached = self._sql.get(size)
+        if cached is None:
+            dialect = self._connection.dialect
+            query = select(*(self._table.c[name] for name in self._columns)).where(
+                self._table.c[self._key].in_([f"k{index}" for index in range(size)]))
+            compiled = query.compile(dialect=dialect,
+                                     compile_kwargs={"render_postcompile": True})
+            names = None if compiled.positiontup else list(compiled.params)
+            cached = self._sql[size] = (str(compiled), names)
+        return cached
+
+    def rows(self, keys: Sequence[Any]) -> list[Any]:
+        if not keys:
+            return []
+        sql, names = self._statement(len(keys))
+        parameters: Any = tuple(keys) if names is None else dict(zip(names, keys, strict=True))
+        return list(self._connection.exec_driver_sql(sql, parameters).all())
