@@ -55,7 +55,6 @@ ADDRESS_FIELDS = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_id"
 # Past this many touched subjects one full pass is cheaper than chain-by-chain updates (and
 # keeps memory flat on very large files).
 MAX_TRACKED_SUBJECTS = 100_000
-PROGRESS_EVERY_ROWS = 500
 
 
 @dataclass

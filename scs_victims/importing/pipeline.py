@@ -43,7 +43,6 @@ PARALLEL_MIN_BYTES = 8 * 2**20
 INCIDENT_VALUES = ("occurred_on", "occurred_time", "reported_on", "source", "description",
                    "perpetrator_name", "relationship")
 PERSON_VALUES = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
-ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode")
 
 
 class LoadRow(NamedTuple):
@@ -60,7 +59,7 @@ class LoadRow(NamedTuple):
     incident: tuple[Any, ...]  # INCIDENT_VALUES
     victim: tuple[Any, ...] | None  # PERSON_VALUES
     perpetrator: tuple[Any, ...] | None  # PERSON_VALUES
-    address: tuple[Any, ...] | None  # ADDRESS_VALUES
+    address: tuple[Any, ...] | None  # key, uprn, line1, line2, town, postcode
 
 
 class RowEncoder:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -237,10 +237,3 @@ def _prune_backups(folder: Path, stem: str) -> None:
     backups = sorted(folder.glob(f"{stem}.*.pre-*"))
     for old in backups[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
-
-
-def sqlite_quick_check(connection: Connection) -> bool:
-    """True when ``PRAGMA quick_check`` finds the SQLite file sound (always True elsewhere)."""
-    if connection.dialect.name != "sqlite":
-        return True
-    return connection.execute(text("PRAGMA quick_check")).scalar() == "ok"
