@@ -30,7 +30,7 @@ def value_encoders(dialect: Dialect, table: Table, columns: Sequence[str]) -> li
     A parsing process can apply these so that rows cross to the writing process already in
     the form the driver stores, exactly as SQLAlchemy would have converted them.
     """
-    return [table.c[name].type.bind_processor(dialect)
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in columns]
 
 
