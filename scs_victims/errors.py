@@ -51,6 +51,10 @@ class DatabaseTooNew(DatabaseError):
     """The database was written by a newer version of SCS Victims."""
 
 
+class ConcurrentChange(UserError):
+    """Another writer changed the same records at the same moment; retrying will work."""
+
+
 class NotFound(UserError):
     """A record the user asked for does not exist (or was deleted)."""
 

@@ -17,11 +17,12 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scs_victims.errors import DatabaseError, DatabaseTooNew
+from scs_victims.errors import ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
 
 log = logging.getLogger(__name__)
@@ -72,9 +73,29 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits when the block ends, rolls back if it raises."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """One unit of work: commits when the block ends, rolls back if it raises.
+
+        A clash with another writer (the file busy past the timeout, or the same record saved
+        by someone else at the same moment) becomes a ``ConcurrentChange`` the user can retry;
+        nothing of this unit of work is kept.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except sa_exc.IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            raise ConcurrentChange(
+                "Someone else saved the same record at the same moment; nothing was saved. "
+                "Try again."
+            ) from exc
+        except sa_exc.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            raise ConcurrentChange(
+                "The database is busy with another change; nothing was saved. Try again in a "
+                "moment."
+            ) from exc
 
     def backup(self, target: Path) -> Path:
         """A consistent copy made with SQLite's backup API, checked with integrity_check."""
@@ -92,6 +113,16 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _is_unique_violation(exc: sa_exc.IntegrityError) -> bool:
+    text = str(exc.orig).lower()
+    return "unique" in text or "duplicate key" in text
+
+
+def _is_busy(exc: sa_exc.OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def open_database(location: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True,
