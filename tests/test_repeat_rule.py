@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scs_victims.repeats import ChainItem, Flag, evaluate_chain
+from tests.helpers.calendar import add_months_by_walking
 
 
 def _item(id_: int, on: str, at: str | None = None, reference: str | None = None) -> ChainItem:
@@ -235,27 +236,6 @@ def test_flags_are_returned_in_incident_order() -> None:
 # --- Property: the chain rule equals the definition's "any earlier incident" rule ------------
 
 
-def _last_day(year: int, month: int) -> int:
-    day = 31
-    while True:
-        try:
-            date(year, month, day)
-        except ValueError:
-            day -= 1
-        else:
-            return day
-
-
-def _minus_months(day: date, months: int) -> date:
-    """Brute force: step back one month at a time, then clamp the day."""
-    year, month = day.year, day.month
-    for _ in range(months):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return date(year, month, min(day.day, _last_day(year, month)))
-
-
 def _definition_flags(items: list[ChainItem], window_months: int) -> dict[int, Flag]:
     """Definitions §3 literally: i is a repeat when any earlier j (in that order) occurred on or
     after the date of i minus W months; the previous incident is the one just before i."""
@@ -266,7 +246,7 @@ def _definition_flags(items: list[ChainItem], window_months: int) -> dict[int, F
     ordered = sorted(items, key=position)
     result: dict[int, Flag] = {}
     for index, item in enumerate(ordered):
-        start = _minus_months(item.occurred_on, window_months)
+        start = add_months_by_walking(item.occurred_on, -window_months)
         repeat = any(earlier.occurred_on >= start for earlier in ordered[:index])
         result[item.id] = Flag(item.id, repeat, ordered[index - 1].id if repeat else None)
     return result
