@@ -155,8 +155,9 @@ def _say(message: str, stream: TextIO | None = None) -> None:
 def _print_row_errors(exc: FileRefused) -> None:
     for error in exc.errors[:MAX_ERRORS_SHOWN]:
         _say(f"  {error}")
-    if len(exc.errors) > MAX_ERRORS_SHOWN:
-        _say(f"  ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more.")
+    shown = min(len(exc.errors), MAX_ERRORS_SHOWN)
+    if exc.total > shown:
+        _say(f"  ... and {exc.total - shown} more.")
 
 
 def _desktop_launcher() -> Callable[..., int] | None:

@@ -38,9 +38,12 @@ class RowError:
 class FileRefused(InputRefused):
     """A whole file was refused; ``errors`` lists every row problem found."""
 
-    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
+    def __init__(self, message: str, errors: list[RowError] | None = None,
+                 total: int | None = None) -> None:
         super().__init__(message)
         self.errors: list[RowError] = list(errors or [])
+        # How many problems there were in all; ``errors`` may hold only the first of them.
+        self.total: int = len(self.errors) if total is None else total
 
 
 class DatabaseError(UserError):

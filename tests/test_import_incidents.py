@@ -813,3 +813,21 @@ def test_large_load_paths_give_the_same_figures(tmp_path: Path, shared_data: Pat
         db.close()
     expected = (shared_data / "expected-figures-medium.csv").read_bytes().decode("utf-8")
     assert text == expected
+
+
+def test_a_file_of_many_bad_rows_keeps_only_the_first_errors_in_memory(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat however many rows are bad; the count is still exact."""
+    from scs_victims.importing import incidents as importer
+
+    monkeypatch.setattr(importer, "MAX_KEPT_ERRORS", 5)
+    path = tmp_path / "bad.csv"
+    path.write_text("reference,crime_type,occurred_on\n"
+                    + "".join(f"B{index},dv,31/02/2024\n" for index in range(40)),
+                    encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        import_incidents(database, path)
+    assert refused.value.total == 40 * 2  # each row: an impossible date and no linkable victim
+    assert len(refused.value.errors) == 5
+    assert "80 problems" in str(refused.value)

@@ -41,6 +41,9 @@ from scs_victims.storage.models import (
 )
 
 BATCH_ROWS = 2000
+# Problems kept in memory to show; the rest are counted (and all are in a rejects file), so
+# a file of a million bad rows does not fill the memory.
+MAX_KEPT_ERRORS = 10_000
 # A file this large, and larger than half of what the database already holds, is loaded
 # with its tables' secondary indexes built afterwards (about 250,000 rows and up).
 DEFER_INDEXES_MIN_BYTES = 40 * 2**20
@@ -67,7 +70,8 @@ class ImportSummary:
     imported: int = 0
     unchanged: int = 0
     rejected: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
+    error_count: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
     committed: bool = False
@@ -127,11 +131,11 @@ def import_incidents(
                            progress, parallel, defer_indexes)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
-                if summary.errors and not skip_invalid:
+                if summary.error_count and not skip_invalid:
                     raise FileRefused(
-                        f"{path.name} was not imported: {len(summary.errors)} problem"
-                        f"{'s' if len(summary.errors) != 1 else ''} found; nothing was changed.",
-                        summary.errors,
+                        f"{path.name} was not imported: {summary.error_count} problem"
+                        f"{'s' if summary.error_count != 1 else ''} found; nothing was changed.",
+                        summary.errors, total=summary.error_count,
                     )
                 run.finish()
                 record(session, "import", "import_run", run.run_id, {
@@ -247,7 +251,10 @@ class _Run:
 
     def _reject(self, number: int, raw: Sequence[str] | None, errors: list[RowError],
                 reference: str) -> None:
-        self.summary.errors.extend(errors)
+        self.summary.error_count += len(errors)
+        room = MAX_KEPT_ERRORS - len(self.summary.errors)
+        if room > 0:
+            self.summary.errors.extend(errors[:room])
         self.summary.rejected += 1
         if reference:
             self.invalid_references.setdefault(reference, number)
