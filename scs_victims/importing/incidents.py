@@ -16,7 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import Column, Integer, String, func, insert, literal, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from scs_victims.audit import current_actor, record
@@ -28,7 +29,12 @@ from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batch
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
 from scs_victims.settings import load_rules
-from scs_victims.storage.bulk import BulkInserter, DeferredIndexes, KeyLookup
+from scs_victims.storage.bulk import (
+    BulkInserter,
+    DeferredIndexes,
+    KeyLookup,
+    create_scratch_table,
+)
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
     Address,
@@ -161,6 +167,45 @@ def _encoded(inserter: BulkInserter, column: str, value: object) -> object:
     return value if process is None else process(value)
 
 
+class _SeenReferences:
+    """References met on rows that were not inserted (rejected, or found unchanged), with the
+    first row each was on: a later row with one of them is a second occurrence in the file.
+
+    Kept in a temporary table on disk, so that re-importing a file of millions of unchanged
+    rows, or refusing one of millions of bad rows, does not grow the memory.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._table = create_scratch_table(connection, "scs_import_seen_references", [
+            Column("reference", String(100), primary_key=True),
+            Column("first_row", Integer, nullable=False),
+        ])
+        self._lookup = KeyLookup(connection, self._table, "reference",
+                                 ["reference", "first_row"])
+        self._inserter = BulkInserter(connection, self._table, ["reference", "first_row"])
+        self.pending: dict[str, int] = {}
+
+    def note(self, reference: str, row: int) -> None:
+        self.pending.setdefault(reference, row)
+
+    def first_rows(self, references: Sequence[str]) -> dict[str, int]:
+        """The first row of each of these references seen so far (pending ones included)."""
+        self._store_pending()
+        return dict(self._lookup.rows(list(set(references))))
+
+    def _store_pending(self) -> None:
+        if not self.pending:
+            return
+        stored = {reference for reference, _ in self._lookup.rows(list(self.pending))}
+        self._inserter.insert([(reference, row) for reference, row in self.pending.items()
+                               if reference not in stored])
+        self.pending = {}
+
+    def drop(self) -> None:
+        self._table.drop(self._connection)
+
+
 class _Run:
     """The state of one import while it streams through the file."""
 
@@ -194,10 +239,7 @@ class _Run:
             defer_indexes = self._worth_deferring()
         if defer_indexes:
             self.deferred.drop()
-        # First row each rejected reference was on, and references found unchanged: a later
-        # row with one of them is a second occurrence in this file.
-        self.invalid_references: dict[str, int] = {}
-        self.unchanged_references: set[str] = set()
+        self.seen = _SeenReferences(self.connection)
         self.touched: set[Subject] | None = set()
         # Every value reaches the inserters already converted: the parsing side encodes the
         # row's own values, and the constants are encoded here once.
@@ -257,7 +299,7 @@ class _Run:
             self.summary.errors.extend(errors[:room])
         self.summary.rejected += 1
         if reference:
-            self.invalid_references.setdefault(reference, number)
+            self.seen.note(reference, number)
         if self.rejects is not None and raw is not None:
             self.rejects.write(raw, errors)
 
@@ -271,20 +313,21 @@ class _Run:
             reference: (content_hash, import_id)
             for reference, content_hash, import_id in self.incident_lookup.rows(references)
         }
+        earlier = self.seen.first_rows(references)
         in_batch: dict[str, int] = {}
         new: list[LoadRow] = []
         for number, raw, parsed in batch:
             reference = parsed.reference
             found = existing.get(reference)
-            if (reference in in_batch or reference in self.unchanged_references
-                    or self.invalid_references.get(reference, number) < number
+            first = earlier.get(reference) or self.seen.pending.get(reference)
+            if (reference in in_batch or (first is not None and first < number)
                     or (found is not None and found[1] == self.run_id)):
                 self._reject(number, raw, [RowError(number, "reference",
                              f"'{reference}' appears on an earlier row of this file")], "")
             elif found is not None:
                 if found[0] == parsed.fingerprint:
                     self.summary.unchanged += 1
-                    self.unchanged_references.add(reference)
+                    self.seen.note(reference, number)
                 else:
                     self._reject(number, raw, [RowError(
                         number, "reference",
@@ -382,6 +425,7 @@ class _Run:
     # Finishing -------------------------------------------------------------------------
 
     def finish(self) -> None:
+        self.seen.drop()
         session = self.session
         rules = load_rules(session)
         if self.touched is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Column, MetaData, Table, insert, select
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Dialect
 
@@ -149,3 +149,15 @@ class KeyLookup:
         sql, names = self._statement(len(keys))
         parameters: Any = tuple(keys) if names is None else dict(zip(names, keys, strict=True))
         return list(self._connection.exec_driver_sql(sql, parameters).all())
+
+
+def create_scratch_table(connection: Connection, name: str, columns: Sequence[Column[Any]]
+                         ) -> Table:
+    """A temporary table for the caller's transaction, kept on disk rather than in memory.
+
+    Creating it is part of the transaction: a rollback removes it. The caller drops it before
+    committing, so a pooled connection never carries it into the next unit of work.
+    """
+    table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+    table.create(connection)
+    return table
