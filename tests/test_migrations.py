@@ -52,3 +52,7 @@ def test_an_existing_database_is_backed_up_then_migrated(tmp_path: Path) -> None
     assert count == 1
     backups = list((tmp_path / "backups").glob("old.*.pre-*.db"))
     assert len(backups) == 1
+
+
+def test_the_head_constant_is_the_newest_shipped_script() -> None:
+    assert migrate.SCHEMA_HEAD == migrate.script_head()
