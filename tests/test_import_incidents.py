@@ -23,6 +23,7 @@ from scs_victims.importing.incidents import ImportSummary, import_incidents
 from scs_victims.importing.wards import load_wards
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import Address, AuditEvent, ImportRun, Incident, Person, Ward
+from tests.helpers.records import stored_records
 
 TODAY = date(2025, 6, 1)
 HEADER = ["reference", "crime_type", "occurred_on", "reported_on", "victim_ref",
@@ -80,17 +81,6 @@ def counts(database: Database) -> dict[str, int]:
                 or 0 for model in COUNTED}
 
 
-def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every column of every incident, person and address: 'nothing changed' means equal."""
-    result: dict[str, list[tuple[Any, ...]]] = {}
-    with database.session() as session:
-        for model in (Incident, Person, Address, Ward):
-            table = model.__table__
-            result[table.name] = [tuple(row) for row in session.execute(
-                select(table).order_by(table.c.id))]
-    return result
-
-
 def incidents_by_reference(database: Database) -> dict[str, Incident]:
     with database.session() as session:
         return {incident.reference: incident for incident in session.scalars(select(Incident))}
@@ -144,7 +134,7 @@ def test_medium_fixture_imports_whole(with_wards: Database, shared_data: Path) -
 
 def test_one_bad_row_refuses_the_whole_file_and_changes_nothing(populated: Database,
                                                                 tmp_path: Path) -> None:
-    before_counts, before = counts(populated), snapshot(populated)
+    before_counts, before = counts(populated), stored_records(populated)
     path = write_csv(tmp_path / "mixed.csv", [
         burglary("N-1"),
         burglary("N-2", occurred_on="31/02/2024"),
@@ -161,7 +151,7 @@ def test_one_bad_row_refuses_the_whole_file_and_changes_nothing(populated: Datab
     assert all(ROW_ERROR.match(str(row_error)) for row_error in error.errors)
     assert "2 problems" in str(error) and "nothing was changed" in str(error)
     assert counts(populated) == before_counts
-    assert snapshot(populated) == before
+    assert stored_records(populated) == before
     assert not list(tmp_path.glob("*rejects*"))
 
 
@@ -322,11 +312,11 @@ def test_importing_the_same_file_twice_changes_nothing(with_wards: Database,
                                                        shared_data: Path) -> None:
     path = shared_data / "incidents-small.csv"
     run(with_wards, path)
-    before_counts, before = counts(with_wards), snapshot(with_wards)
+    before_counts, before = counts(with_wards), stored_records(with_wards)
     summary = run(with_wards, path)
     assert (summary.rows_read, summary.imported, summary.unchanged, summary.rejected) == (
         20, 0, 20, 0)
-    assert snapshot(with_wards) == before
+    assert stored_records(with_wards) == before
     after = counts(with_wards)
     # The only trace of the second run: its import_runs row and one 'import' audit event.
     assert after == {**before_counts, "import_runs": before_counts["import_runs"] + 1,
@@ -339,11 +329,11 @@ def test_importing_the_same_file_twice_changes_nothing(with_wards: Database,
 def test_reimporting_the_medium_fixture_changes_nothing(with_wards: Database,
                                                         shared_data: Path) -> None:
     run(with_wards, shared_data / "incidents-medium.csv")
-    before = snapshot(with_wards)
+    before = stored_records(with_wards)
     summary = run(with_wards, shared_data / "incidents-medium.csv", skip_invalid=True)
     assert (summary.imported, summary.unchanged, summary.rejected) == (0, 1500, 0)
     assert summary.rejects_path is None
-    assert snapshot(with_wards) == before
+    assert stored_records(with_wards) == before
 
 
 def test_first_import_writes_one_audit_event_per_new_record(database: Database,
@@ -363,7 +353,7 @@ def test_same_reference_written_differently_is_unchanged(database: Database,
         dv("U-2", occurred_on="2024-06-01 14:05", victim_dob="1991-02-03", postcode="HA8 0AB",
            victim_gender="female", relationship="partner"),
     ]))
-    before = snapshot(database)
+    before = stored_records(database)
     reordered = list(reversed(HEADER)) + ["Extra Column"]
     summary = run(database, write_csv(tmp_path / "uk.csv", [
         burglary("U-1", occurred_on="1/5/2024", postcode="n31aa"),
@@ -371,13 +361,13 @@ def test_same_reference_written_differently_is_unchanged(database: Database,
            victim_gender="F", relationship="Partner"),
     ], header=reordered))
     assert (summary.imported, summary.unchanged, summary.rejected) == (0, 2, 0)
-    assert snapshot(database) == before
+    assert stored_records(database) == before
 
 
 def test_same_reference_with_a_different_field_is_a_conflict(database: Database,
                                                              tmp_path: Path) -> None:
     run(database, write_csv(tmp_path / "first.csv", [burglary("K-1"), burglary("K-2")]))
-    before = snapshot(database)
+    before = stored_records(database)
     path = write_csv(tmp_path / "second.csv", [burglary("K-1"),
                                                 burglary("K-2", occurred_on="2024-05-02")])
     error = refused(database, path)
@@ -385,7 +375,7 @@ def test_same_reference_with_a_different_field_is_a_conflict(database: Database,
     text = str(error.errors[0])
     assert text.startswith("row 3: reference: 'K-2' is already in the database with different "
                            "details (a conflict)")
-    assert snapshot(database) == before
+    assert stored_records(database) == before
     summary = run(database, path, skip_invalid=True)
     assert (summary.imported, summary.unchanged, summary.rejected) == (0, 1, 1)
     assert incidents_by_reference(database)["K-2"].occurred_on == date(2024, 5, 1)
@@ -735,7 +725,7 @@ def test_cancel_from_progress_changes_nothing(populated: Database, shared_data: 
     monkeypatch.setattr(incidents_module, "BATCH_ROWS", 100)  # batches written before cancel
     path = shared_data / "incidents-medium.csv"
     size = path.stat().st_size
-    before_counts, before = counts(populated), snapshot(populated)
+    before_counts, before = counts(populated), stored_records(populated)
     calls: list[int] = []
 
     def progress(done: int, total: int | None) -> None:
@@ -750,7 +740,7 @@ def test_cancel_from_progress_changes_nothing(populated: Database, shared_data: 
     with pytest.raises(Cancelled):
         run(populated, path, progress=progress, skip_invalid=True, rejects_path=rejects)
     assert counts(populated) == before_counts
-    assert snapshot(populated) == before
+    assert stored_records(populated) == before
     assert not rejects.exists()
     assert not list(tmp_path.glob("*.partial"))
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,7 +25,8 @@ from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, ParsedIncident, RowChecker
 from scs_victims.importing.incidents import ImportSummary, import_incidents
 from scs_victims.storage.database import Database, open_database
-from scs_victims.storage.models import Address, Incident, Person, Ward
+from scs_victims.storage.models import Incident, Ward
+from tests.helpers.records import stored_records
 
 TODAY = date(2025, 6, 1)
 HEADER = list(INCIDENT_COLUMNS)
@@ -127,16 +127,6 @@ def write_rows(path: Path, rows: Sequence[Sequence[str]]) -> Path:
     return path
 
 
-def stored(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    result: dict[str, list[tuple[Any, ...]]] = {}
-    with database.session() as session:
-        for model in (Incident, Person, Address, Ward):
-            table = model.__table__
-            result[table.name] = [tuple(row) for row in session.execute(
-                select(table).order_by(table.c.id))]
-    return result
-
-
 def incident_count(database: Database) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(Incident)) or 0
@@ -216,13 +206,13 @@ def test_random_rows_are_imported_or_rejected_and_reimport_changes_nothing(
         else:
             assert first.rejects_path is None
 
-        before = stored(database)
+        before = stored_records(database)
         second = import_or_refusal(database, path)
         assert isinstance(second, ImportSummary)
         assert (second.imported, second.unchanged, second.rejected) == (
             0, first.imported, first.rejected)
         assert {error.row for error in second.errors} == error_rows
-        assert stored(database) == before
+        assert stored_records(database) == before
 
 
 @settings(max_examples=300, deadline=None)
