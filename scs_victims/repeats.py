@@ -11,9 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from scs_victims.domain.crime_types import CrimeType
@@ -178,47 +190,111 @@ def recompute_flags(
     session: Session, rules: RuleSettings | None = None, progress: ProgressCallback = no_progress
 ) -> int:
     """Re-evaluate every repeat flag from the stored subjects, streaming the table once in
-    subject order (memory stays flat). Returns how many flags changed."""
+    subject order (memory stays flat). Returns how many flags changed.
+
+    This pass reads a million rows, so it skips the per-value conversions: dates and times
+    are compared as ISO text (which sorts as they do) and each window start is worked out
+    once per distinct date. ``evaluate_chain`` states the same rule on Python values; a test
+    holds the two together.
+    """
     rules = rules or load_rules(session)
-    live = and_(Incident.deleted_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(Incident).where(live)) or 0
+    windows = {crime_type.value: rules.window_months(crime_type) for crime_type in CrimeType}
+    connection = session.connection()
+    table = table_of(Incident)
+    live = table.c.deleted_at.is_(None)
+    total = connection.execute(select(func.count()).select_from(table).where(live)).scalar() or 0
     progress(0, total)
     # Unlinked and deleted incidents are never repeats.
-    session.execute(
-        update(Incident)
-        .where(or_(Incident.subject_id.is_(None), Incident.deleted_at.is_not(None)))
-        .where(Incident.is_repeat.is_(True) | Incident.previous_id.is_not(None))
+    connection.execute(
+        update(table)
+        .where(or_(table.c.subject_id.is_(None), table.c.deleted_at.is_not(None)))
+        .where(table.c.is_repeat.is_(True) | table.c.previous_id.is_not(None))
         .values(is_repeat=False, previous_id=None)
     )
-    rows = session.execute(
-        _chain_query()
-        .where(Incident.subject_id.is_not(None))
-        .order_by(Incident.crime_type, Incident.subject_id)
+    rows = connection.execute(
+        select(table.c.crime_type, table.c.subject_id, type_coerce(table.c.occurred_on, String),
+               type_coerce(table.c.occurred_time, String), table.c.reference, table.c.id,
+               table.c.is_repeat, table.c.previous_id)
+        .where(live, table.c.subject_id.is_not(None))
+        .order_by(table.c.crime_type, table.c.subject_id)
         .execution_options(yield_per=20000)
     )
-    changed = 0
-    done = 0
-    pending: list[tuple[Flag, bool, int | None]] = []
-    group: list[Sequence[Any]] = []
-    group_key: tuple[str, int | None] | None = None
-    for row in rows:
-        key = (row[1], row[2])
-        if key != group_key and group:
-            assert group_key is not None
-            pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))
-            group = []
-            if len(pending) >= _BATCH:
-                changed += _apply(session, pending)
-                done += len(pending)
-                pending = []
-                progress(done, total)
-        group_key = key
-        group.append(tuple(row))
-    if group and group_key is not None:
-        pending.extend(_flags_for_rows(group, rules.window_months(CrimeType(group_key[0]))))
-    changed += _apply(session, pending)
+    changed = done = 0
+    changes: list[tuple[int, bool, int | None]] = []
+    group: list[tuple[str, str, str, int, Any, int | None]] = []
+    group_key: tuple[str, int] | None = None
+    window = 0
+    for crime_type, subject_id, on, at, reference, incident_id, was_repeat, was_previous in rows:
+        if (crime_type, subject_id) != group_key:
+            if group:
+                _walk_chain(group, window, changes)
+                done += len(group)
+                group = []
+                if len(changes) >= _BATCH:
+                    changed += _apply_changes(session, changes)
+                    changes = []
+                    progress(done, total)
+            group_key = (crime_type, subject_id)
+            window = windows[crime_type]
+        group.append((_iso_date(on), _iso_time(at), reference, incident_id, was_repeat,
+                      was_previous))
+    if group:
+        _walk_chain(group, window, changes)
+    changed += _apply_changes(session, changes)
     progress(total, total)
     return changed
+
+
+_MIDNIGHT_ISO = "00:00:00.000000"
+
+
+def _iso_date(value: object) -> str:
+    # SQLite hands back the stored ISO text; other drivers hand back dates.
+    if isinstance(value, str):
+        return value
+    assert isinstance(value, date)
+    return value.isoformat()
+
+
+def _iso_time(value: object) -> str:
+    if value is None:
+        return _MIDNIGHT_ISO  # definitions §3: a missing time counts as 00:00
+    if isinstance(value, str):
+        return value  # SQLAlchemy stores every time as HH:MM:SS.ffffff
+    assert isinstance(value, time)
+    return value.isoformat(timespec="microseconds")
+
+
+@cache
+def _window_start_iso(on: str, months: int) -> str:
+    return window_start(date.fromisoformat(on), months).isoformat()
+
+
+def _walk_chain(group: list[tuple[str, str, str, int, Any, int | None]], window: int,
+                changes: list[tuple[int, bool, int | None]]) -> None:
+    """Append (id, is_repeat, previous_id) for each incident of one chain whose stored flag
+    differs from the rule's. Rows are (date, time, reference, id, stored flag, stored previous)."""
+    group.sort()
+    previous: tuple[str, str, str, int, Any, int | None] | None = None
+    for item in group:
+        repeat = previous is not None and previous[0] >= _window_start_iso(item[0], window)
+        previous_id = previous[3] if repeat and previous is not None else None
+        if repeat != bool(item[4]) or previous_id != item[5]:
+            changes.append((item[3], repeat, previous_id))
+        previous = item
+
+
+def _apply_changes(session: Session, changes: Sequence[tuple[int, bool, int | None]]) -> int:
+    if changes:
+        table = table_of(Incident)
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
+            [{"b_id": incident_id, "b_repeat": repeat, "b_previous": previous}
+             for incident_id, repeat, previous in changes],
+        )
+    return len(changes)
 
 
 def _chain_query() -> Select[int, str, int | None, date, time | None, str, bool, int | None]:

@@ -251,11 +251,21 @@ class _Run:
                                 encoded=[*fields, "import_id", "created_at"])
             for model, fields in ((Person, PERSON_FIELDS), (Address, ADDRESS_FIELDS))
         }
+        # Lookups read the unique indexes alone (no table row): most keys of a large file
+        # are new, and for those the index answers. Details are read only for the found.
+        self.reference_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
+                                          ["reference"])
         self.incident_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
                                          ["reference", "content_hash", "import_id"])
-        self.lookups = {model: KeyLookup(self.connection, table_of(model), "key",
-                                         ["key", "id", "merged_into_id"])
+        self.lookups = {model: KeyLookup(self.connection, table_of(model), "key", ["key", "id"])
                         for model in (Person, Address)}
+        # Merged records are few, and an import merges nothing: their roots are read once.
+        self.merged_into: dict[type[Person] | type[Address], dict[int, int]] = {
+            model: {row_id: root for row_id, root in connection.execute(
+                select(model.id, model.merged_into_id).where(model.merged_into_id.is_not(None))
+            ) if root is not None}
+            for model in (Person, Address)
+        }
         self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
         self.false = _encoded(self.incident_inserter, "is_repeat", False)
 
@@ -309,9 +319,10 @@ class _Run:
         if not batch:
             return
         references = [row.reference for _, _, row in batch]
+        found_references = [row[0] for row in self.reference_lookup.rows(references)]
         existing = {
             reference: (content_hash, import_id)
-            for reference, content_hash, import_id in self.incident_lookup.rows(references)
+            for reference, content_hash, import_id in self.incident_lookup.rows(found_references)
         }
         earlier = self.seen.first_rows(references)
         in_batch: dict[str, int] = {}
@@ -408,9 +419,10 @@ class _Run:
         if not wanted:
             return {}
         lookup = self.lookups[model]
+        merged_into = self.merged_into[model]
         found: dict[str, tuple[int, int]] = {
-            key: (row_id, merged_into or row_id)
-            for key, row_id, merged_into in lookup.rows(list(wanted))
+            key: (row_id, merged_into.get(row_id, row_id))
+            for key, row_id in lookup.rows(list(wanted))
         }
         missing = [(*values, self.run_id, self.now_encoded)
                    for key, values in wanted.items() if key not in found]
@@ -418,7 +430,7 @@ class _Run:
             # Plain executemany then one select: RETURNING with several rows would make
             # SQLite insert them one statement at a time.
             self.inserters[model].insert(missing)
-            for key, row_id, _ in lookup.rows([row[0] for row in missing]):
+            for key, row_id in lookup.rows([row[0] for row in missing]):
                 found[key] = (row_id, row_id)
         return found
 
