@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import entry_points
@@ -333,31 +332,16 @@ def _alerts(database: Database, args: argparse.Namespace) -> int:
 
 
 def _demo(database: Database, args: argparse.Namespace) -> int:
-    from sqlalchemy import func, select
-
-    from scs_victims.demo import write_incidents_csv, write_wards_csv
-    from scs_victims.importing.incidents import import_incidents
-    from scs_victims.importing.wards import load_wards
-    from scs_victims.storage.models import Incident
+    from scs_victims.demo import load_demo_borough
 
     if args.incidents < 1:
         raise UserError("--incidents must be 1 or more.")
-    with database.session() as session:
-        if session.scalar(select(func.count()).select_from(Incident)):
-            raise UserError(f"{database.location} already holds incidents; the demo borough "
-                            "goes into an empty database (use --db to choose a new file).")
-    with tempfile.TemporaryDirectory(prefix="scs-demo-") as folder:
-        wards_csv = Path(folder) / "wards.csv"
-        incidents_csv = Path(folder) / "incidents.csv"
-        write_wards_csv(wards_csv, seed=args.seed)
-        write_incidents_csv(incidents_csv, args.incidents, seed=args.seed)
-        load_wards(database, wards_csv)
-        progress = _ProgressLine("Loading the demo borough")
-        try:
-            summary = import_incidents(database, incidents_csv, progress=progress)
-        finally:
-            progress.finish()
-    print(f"The demo borough is ready in {database.location}: {summary.imported} synthetic "
+    progress = _ProgressLine("Loading the demo borough")
+    try:
+        imported = load_demo_borough(database, args.incidents, args.seed, progress)
+    finally:
+        progress.finish()
+    print(f"The demo borough is ready in {database.location}: {imported} synthetic "
           "incidents.")
     return EXIT_OK
 

@@ -24,12 +24,18 @@ import bisect
 import csv
 import math
 import random
+import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from scs_victims.progress import ProgressCallback, no_progress
+
+if TYPE_CHECKING:
+    from scs_victims.storage.database import Database
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "reference",
@@ -911,3 +917,35 @@ class _Borough:
                     row[0] = f"{stem}/{serial:06d}"
                 yield from buffer
                 buffer = []
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+def load_demo_borough(database: Database, incidents: int = 20_000, seed: int = 1,
+                      progress: ProgressCallback = no_progress) -> int:
+    """Fill an empty database with the demo borough's wards and incidents; returns how many
+    incidents were imported. Refuses a database that already holds incidents."""
+    from sqlalchemy import func, select
+
+    from scs_victims.errors import UserError
+    from scs_victims.importing.incidents import import_incidents
+    from scs_victims.importing.wards import load_wards
+    from scs_victims.storage.models import Incident
+
+    if incidents < 1:
+        raise UserError("The demo borough needs 1 incident or more.")
+    with database.session() as session:
+        if session.scalar(select(func.count()).select_from(Incident)):
+            raise UserError(f"{database.location} already holds incidents; the demo borough "
+                            "goes into an empty database.")
+    with tempfile.TemporaryDirectory(prefix="scs-demo-") as folder:
+        wards_csv = Path(folder) / "wards.csv"
+        incidents_csv = Path(folder) / "incidents.csv"
+        write_wards_csv(wards_csv, seed=seed)
+        write_incidents_csv(incidents_csv, incidents, seed=seed)
+        load_wards(database, wards_csv)
+        summary = import_incidents(database, incidents_csv, progress=progress)
+    return summary.imported

@@ -1,0 +1,75 @@
+"""The main window: navigation, shortcuts shown in menus, state kept between runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from tests.ui.conftest import ErrorRecorder, wait_idle
+from ui.context import AppContext
+from ui.main_window import MainWindow
+
+
+def _window(qtbot: Any, context: AppContext) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, context)
+    return window
+
+
+def test_navigation_lists_every_screen_in_order(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
+    assert titles == ["Dashboard", "People", "Incidents", "Alerts", "Reports", "Settings"]
+
+
+def test_title_names_area_and_database(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    qtbot.waitUntil(lambda: window.windowTitle().count("\u2014") == 2)
+    assert demo_context.location in window.windowTitle()
+
+
+def test_standard_shortcuts_are_on_the_actions(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    shortcuts = {action.text().replace("&", ""): action.shortcut()
+                 for action in window.findChildren(type(window.find_action))}
+    assert shortcuts["New incident..."] == QKeySequence(QKeySequence.StandardKey.New)
+    assert shortcuts["Find..."] == QKeySequence(QKeySequence.StandardKey.Find)
+    assert shortcuts["Print or export..."] == QKeySequence(QKeySequence.StandardKey.Print)
+    assert shortcuts["Refresh"] == QKeySequence(QKeySequence.StandardKey.Refresh)
+    assert QKeySequence("F5") in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh) \
+        or shortcuts["Refresh"].toString() == "F5"
+
+
+def test_ctrl_number_switches_screen(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    window.page_actions[2].trigger()
+    assert window.current_page() is window.incidents
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.alerts
+
+
+def test_layout_and_page_are_remembered(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    window.splitter.setSizes([150, 700])
+    sizes = window.splitter.sizes()
+    window.navigation.setCurrentRow(3)
+    window.save_state()
+    again = _window(qtbot, demo_context)
+    assert again.current_page() is again.alerts
+    assert again.splitter.sizes()[0] == sizes[0]
+
+
+def test_demo_borough_loads_with_progress_into_an_empty_database(
+        qtbot: Any, empty_context: AppContext, errors: ErrorRecorder, monkeypatch: Any) -> None:
+    from ui import main_window
+
+    monkeypatch.setattr(main_window, "DEMO_INCIDENTS", 500)
+    window = _window(qtbot, empty_context)
+    window.load_demo()
+    wait_idle(qtbot, empty_context, 60_000)
+    assert not errors.errors
+    assert "500" in window.status_label.text()

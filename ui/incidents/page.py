@@ -1,0 +1,22 @@
+"""PLACEHOLDER: replaced by the screen's real implementation."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ui.context import AppContext
+
+
+class IncidentsPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def refresh(self) -> None:
+        pass
+
+    def apply_filter(self, incident_filter: object) -> None:
+        pass
+
+    def focus_search(self) -> None:
+        pass
