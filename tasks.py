@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         return run(python, "-m", "scs_victims", *rest)
     if task == "bench":
         return run(python, ROOT / "benchmarks" / "run.py", *rest)
-    for step in (["-m", "ruff", "check", "scs_victims", "ui", "tests", "benchmarks"],
+    for step in (["-m", "ruff", "check", "scs_victims", "ui", "tests", "benchmarks", "tools"],
                  ["-m", "mypy"]):
         print(f"$ python {' '.join(step)}", flush=True)
         if (code := run(python, *step)) != 0:

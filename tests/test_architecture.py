@@ -44,3 +44,18 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == ""
+
+
+UI = CORE.parent / "ui"
+# The screens present what the core computes and call its services; queries and storage stay
+# in the core, so a PostgreSQL deployment or a new front end never has to read the ui.
+UI_FORBIDDEN = ("sqlalchemy", "alembic", "sqlite3", "scs_victims.storage.models")
+
+
+def test_the_ui_reaches_storage_only_through_the_core() -> None:
+    offenders = []
+    for path in sorted(UI.rglob("*.py")):
+        for name in _imported_modules(path):
+            if name in UI_FORBIDDEN or name.split(".")[0] in UI_FORBIDDEN:
+                offenders.append(f"{path.relative_to(UI.parent)} imports {name}")
+    assert offenders == []

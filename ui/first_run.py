@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,7 +20,7 @@ class FirstRunDialog(QDialog):
         self.choice: FirstRunChoice | None = None
         text = QLabel(
             "<p>There is no database yet. SCS Victims will create one at:</p>"
-            f"<p><tt>{location}</tt></p>"
+            f"<p><tt>{escape(location)}</tt></p>"
             "<p>Start with an empty database to record your own incidents, or load the "
             "<b>demo borough</b>: 20,000 incidents about invented people in invented wards, "
             "to try every screen safely.</p>")
