@@ -54,7 +54,14 @@ class RuleSettings:
 
 @dataclass(frozen=True, slots=True)
 class AreaSettings:
-    """Who the reports are for and how they are marked."""
+    """Who the reports are for and how they are marked, and the partnership's targets.
+
+    ``targets`` and ``baselines`` are percentages keyed ``<crime type>_<measure>``, the
+    measure being ``repeat_victim_rate`` or ``repeat_incident_rate`` (lower is better). A
+    missing key means none is set. The 2011–14 strategy gives targets only, so no baseline is
+    set by default; the dashboard then judges "amber" against the target alone
+    (scs_victims.services.dashboard).
+    """
 
     area_name: str = "Community Safety Partnership"
     protective_marking: str = "OFFICIAL-SENSITIVE"
@@ -62,6 +69,7 @@ class AreaSettings:
         "burglary_repeat_victim_rate": 5.25,
         "dv_repeat_incident_rate": 21.0,
     })
+    baselines: dict[str, float] = field(default_factory=dict)
 
 
 _RULES = "rules"

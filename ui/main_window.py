@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Screens")
-        self.navigation.setMaximumWidth(180)
+        self.navigation.setMaximumWidth(220)
         self.stack = QStackedWidget()
         for title, page in self.pages:
             QListWidgetItem(title, self.navigation)
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         signals.show_people.connect(self.show_people)
         signals.data_changed.connect(self.refresh)
         signals.settings_changed.connect(self.update_title)
+        self.dashboard.open_alerts.connect(self.show_alerts)
 
     # Behaviour ----------------------------------------------------------------------------
 
@@ -194,6 +195,11 @@ class MainWindow(QMainWindow):
     def show_people(self, filters: dict[str, object]) -> None:
         self.go_to(self.people)
         self.people.apply_filter(filters)
+
+    def show_alerts(self, kind: str) -> None:
+        """The Alerts screen, showing one kind of alert ('' for every kind)."""
+        self.go_to(self.alerts)
+        self.alerts.show_kind(kind)
 
     def open_import_wizard(self) -> None:
         ImportWizard(self.context, self).open()
@@ -242,6 +248,8 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(splitter))
+        else:
+            self.splitter.setSizes([self.navigation.sizeHintForColumn(0) + 40, 1200])
         page = settings.value("window/page", 0)
         row = int(page) if isinstance(page, int | str) and str(page).isdigit() else 0
         self.navigation.setCurrentRow(min(max(row, 0), len(self.pages) - 1))

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -125,6 +126,8 @@ class Operations(QObject):
         def succeeded(result: T) -> None:
             superseded = latest_key is not None and self._latest.get(latest_key) is not task
             finish()
+            if parent is not None and not shiboken6.isValid(parent):
+                return  # the screen that asked has been closed: nobody to show it to
             if on_success is not None and not superseded:
                 on_success(result)
 
@@ -135,7 +138,10 @@ class Operations(QObject):
                 return
             if on_failure is not None and on_failure(error):
                 return
-            self.error_handler(parent, error)
+            # Still reported if the screen that asked has closed (bugs are logged), just not
+            # over that screen.
+            alive = parent if parent is not None and shiboken6.isValid(parent) else None
+            self.error_handler(alive, error)
 
         task.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
         task.failed.connect(failed, Qt.ConnectionType.QueuedConnection)

@@ -78,7 +78,7 @@ class RecordTable(QTableView):
         for index in self.selectionModel().selectedRows() if self.selectionModel() else []:
             source = index
             while hasattr(model, "mapToSource") and source.model() is model:
-                source = model.mapToSource(source)  # type: ignore[attr-defined]
+                source = model.mapToSource(source)
                 model = source.model()
             rows.append(source.row())
             model = self.model()

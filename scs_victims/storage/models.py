@@ -235,3 +235,36 @@ class AuditEvent(Base):
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model, typed as one (for bulk statements)."""
     return cast(Table, model.__table__)
+
+
+class AlertReview(Base):
+    """An officer's review of an alert, with a note (scs_victims.services.alert_reviews).
+
+    The alert is identified as it identifies itself: its kind, crime type and canonical
+    person or address. ``incident_ids`` (JSON list) are the incidents behind it when reviewed;
+    the alert counts as reviewed while every incident behind it is among them.
+    """
+
+    __tablename__ = "alert_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    crime_type: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    latest_incident_id: Mapped[int] = mapped_column(Integer)
+    incident_ids: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('repeat_victim', 'asb_case_review', 'asb_case_review_community', "
+            "'dv_escalation')",
+            name="kind_known",
+        ),
+        CheckConstraint("crime_type IN ('asb', 'burglary', 'dv')", name="crime_type_known"),
+        CheckConstraint("subject IN ('person', 'address')", name="subject_known"),
+        Index("ix_alert_reviews_subject", "subject", "subject_id", "kind"),
+    )

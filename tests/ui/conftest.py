@@ -96,3 +96,15 @@ def empty_context(make_context: Callable[[Database], AppContext], database: Data
 def wait_idle(qtbot: Any, context: AppContext, timeout: int = 20_000) -> None:
     """Wait until every background operation has finished and delivered its result."""
     qtbot.waitUntil(lambda: not context.operations.busy, timeout=timeout)
+
+
+def shown(page: QWidget, qtbot: Any) -> QWidget:
+    """Show a page inside a plain window, as the main window's stack holds it (a page shown
+    as a window itself makes the offscreen platform warn about size hints)."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    page.setParent(window)
+    page.resize(1200, 800)
+    window.show()
+    return window

@@ -1,0 +1,233 @@
+"""Table models of the Alerts screen: the alerts (filtered by kind and review) and the
+incidents behind the selected one. Both hold plain rows built on a worker thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from scs_victims.alerts import Alert, AlertKind
+from scs_victims.services.alert_reviews import AlertKey, AlertWithReview, alert_key
+from ui.widgets import ALIGN_RIGHT, uk_date, uk_date_time
+
+Index = QModelIndex | QPersistentModelIndex
+
+KIND_LABELS = {
+    AlertKind.REPEAT_VICTIM: "Repeat victim",
+    AlertKind.ASB_CASE_REVIEW: "ASB case review",
+    AlertKind.ASB_CASE_REVIEW_COMMUNITY: "ASB case review (community)",
+    AlertKind.DV_ESCALATION: "DV potential escalation",
+}
+# Plural forms for counts ("3 repeat victims").
+KIND_COUNTS = {
+    AlertKind.REPEAT_VICTIM: ("repeat victim", "repeat victims"),
+    AlertKind.ASB_CASE_REVIEW: ("ASB case review", "ASB case reviews"),
+    AlertKind.ASB_CASE_REVIEW_COMMUNITY: ("community case review", "community case reviews"),
+    AlertKind.DV_ESCALATION: ("DV escalation", "DV escalations"),
+}
+TYPE_SHORT = {"asb": "ASB", "burglary": "Burglary", "dv": "DV"}
+
+OPEN, REVIEWED = "Open", "Reviewed"
+
+
+def kind_count(kind: AlertKind, count: int) -> str:
+    one, many = KIND_COUNTS[kind]
+    return f"{count} {one if count == 1 else many}"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """One alert as the table shows it."""
+
+    alert: Alert
+    key: AlertKey
+    name: str
+    review_note: str | None
+    reviewed: str  # "dd/mm/yyyy hh:mm by actor", or ""
+
+    @property
+    def kind_text(self) -> str:
+        label = KIND_LABELS[self.alert.kind]
+        if self.alert.kind is AlertKind.REPEAT_VICTIM:
+            return f"{label} ({TYPE_SHORT[self.alert.crime_type.value]})"
+        return label
+
+    @property
+    def latest(self) -> date:
+        return self.alert.incidents[-1].occurred_on
+
+    @property
+    def status(self) -> str:
+        return OPEN if self.review_note is None else REVIEWED
+
+
+def alert_rows(items: list[AlertWithReview], names: dict[tuple[str, int], str]
+               ) -> list[AlertRow]:
+    rows = []
+    for alert, review in items:
+        reviewed = "" if review is None else reviewed_text(review.reviewed_at, review.actor)
+        rows.append(AlertRow(alert, alert_key(alert),
+                             names.get((alert.subject, alert.subject_id),
+                                       f"{alert.subject.capitalize()} #{alert.subject_id}"),
+                             None if review is None else review.note, reviewed))
+    return rows
+
+
+class AlertsModel(QAbstractTableModel):
+    """Every current alert; the proxy decides which show."""
+
+    HEADERS = ("Kind", "Person or address", "Explanation", "Incidents", "Latest", "Status")
+    KIND, NAME, EXPLANATION, COUNT, LATEST, STATUS = range(6)
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AlertRow] = []
+
+    def set_rows(self, rows: list[AlertRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> AlertRow:
+        return self._rows[row]
+
+    @property
+    def rows(self) -> list[AlertRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == self.SORT_ROLE:
+            if column == self.COUNT:
+                return len(row.alert.incidents)
+            if column == self.LATEST:
+                return row.latest.isoformat()
+            return self._display(row, column)
+        if role == self.KIND_ROLE:
+            return row.alert.kind.value
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.EXPLANATION:
+            return row.alert.explanation
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and row.review_note:
+            return f"Reviewed {row.reviewed}: {row.review_note}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COUNT:
+            return ALIGN_RIGHT
+        return None
+
+    def _display(self, row: AlertRow, column: int) -> str | None:
+        return (row.kind_text, row.name, row.alert.explanation, str(len(row.alert.incidents)),
+                uk_date(row.latest), row.status)[column] if 0 <= column < 6 else None
+
+
+class AlertsFilter(QSortFilterProxyModel):
+    """Shows one kind (or all) and, unless asked, only open alerts."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._kind = ""
+        self._show_reviewed = False
+        self.setSortRole(AlertsModel.SORT_ROLE)
+
+    def set_kind(self, kind: str) -> None:
+        self._change(lambda: setattr(self, "_kind", kind))
+
+    def set_show_reviewed(self, show: bool) -> None:
+        self._change(lambda: setattr(self, "_show_reviewed", show))
+
+    def _change(self, apply: Callable[[], None]) -> None:
+        # Qt 6.10 replaced invalidateRowsFilter() (now deprecated) with begin/endFilterChange.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not isinstance(model, AlertsModel) or source_parent.isValid():
+            return False
+        row = model.row_at(source_row)
+        if self._kind and row.alert.kind.value != self._kind:
+            return False
+        return self._show_reviewed or row.review_note is None
+
+
+class AlertIncidentsModel(QAbstractTableModel):
+    """The incidents behind one alert, oldest first."""
+
+    HEADERS = ("Date", "Reference", "Type", "Repeat")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._alert: Alert | None = None
+
+    def set_alert(self, alert: Alert | None) -> None:
+        self.beginResetModel()
+        self._alert = alert
+        self.endResetModel()
+
+    def incident_id(self, row: int) -> int | None:
+        if self._alert is None or not 0 <= row < len(self._alert.incidents):
+            return None
+        return self._alert.incidents[row].id
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        if parent.isValid() or self._alert is None:
+            return 0
+        return len(self._alert.incidents)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role != Qt.ItemDataRole.DisplayRole or not index.isValid() or self._alert is None
+                or not 0 <= index.row() < len(self._alert.incidents)):
+            return None
+        incident = self._alert.incidents[index.row()]
+        values = (uk_date(incident.occurred_on), incident.reference,
+                  TYPE_SHORT.get(incident.crime_type, incident.crime_type),
+                  "Repeat" if incident.is_repeat else "")
+        return values[index.column()] if 0 <= index.column() < len(values) else None
+
+
+def reviewed_text(when: datetime, actor: str) -> str:
+    return f"{uk_date_time(when)} by {actor}"
