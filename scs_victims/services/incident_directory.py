@@ -1,0 +1,301 @@
+"""The Incidents table over any number of incidents: ordered ids for a filter, rows on demand.
+
+A table over a million incidents cannot hold a million rows. ``incident_ids`` returns only
+the ordered ids (one indexed query); ``incident_rows`` reads the display rows of the few
+hundred ids a screen shows. Deleted incidents are never listed here ("Recently deleted" in
+``services.incidents`` lists them).
+
+Choices of ours:
+
+- CHOICE: search text matches an incident whose reference starts with it, or contains it
+  when the text has a digit (the end of a CAD number); whose dwelling's postcode starts with
+  it (when it has the shape of a postcode or its start); or whose victim's surname starts
+  with it. Prefixes are tried as typed, capitalised and in capitals: those indexes are
+  case-sensitive, and a case-folded scan of every row would be too slow while typing.
+- CHOICE: the date order is by day, then crime type, then entry (id), not by time of day:
+  that is the order of the (occurred_on, crime_type) index, so a million ids need no sort.
+  Every other sort ends with that date order, so equal keys keep a stable, useful order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+from sqlalchemy.orm import Session, aliased
+
+from scs_victims.domain.crime_types import CrimeType
+from scs_victims.domain.identity import normalise_postcode
+from scs_victims.storage.models import Address, Incident, Person, Ward
+
+SORT_KEYS: tuple[str, ...] = ("date", "reference", "type", "ward", "victim", "repeat")
+_CHUNK = 900  # ids per IN list, well inside every database's limit on bound parameters
+# The start of a postcode: an outward code, optionally followed by the inward code's start.
+_POSTCODE_START = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?(?: ?[0-9][A-Z]{0,2})?$")
+_HIGHEST = "\U0010ffff"  # sorts after every character: the end of a prefix range
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentQuery:
+    """Which incidents the table lists, and in what order.
+
+    ``incident_ids``, when given, lists exactly those incidents (still filtered and sorted)."""
+
+    crime_types: tuple[str, ...] = ()
+    ward_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    repeats_only: bool = False
+    text: str = ""
+    incident_ids: tuple[int, ...] = ()
+    sort: str = "date"
+    descending: bool = True
+
+
+class IncidentRow(NamedTuple):
+    """One line of the Incidents table (a plain tuple: cheap to cache and to pass threads)."""
+
+    id: int
+    reference: str
+    occurred_on: date
+    occurred_time: time | None
+    crime_type: str
+    category: str | None
+    victim: str | None
+    perpetrator: str | None
+    address: str | None
+    ward: str | None
+    source: str | None
+    is_repeat: bool
+    previous_reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WardChoice:
+    id: int
+    name: str
+
+
+# Ids ------------------------------------------------------------------------------------
+
+
+def _prefix(column: Any, start: str) -> ColumnElement[bool]:
+    """``column`` starts with ``start``, as a range the column's index can serve."""
+    return and_(column >= start, column < start + _HIGHEST)
+
+
+def _spellings(text: str) -> list[str]:
+    return list(dict.fromkeys((text, text[:1].upper() + text[1:].lower(), text.upper())))
+
+
+def _text_ids(text: str, dialect: str) -> Select[Any] | None:
+    """The ids whose reference, dwelling postcode or victim surname match: a union of
+    queries that each use their own index (one OR over the three would scan the table)."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # SQLite's LIKE ignores ASCII case and scans the narrow reference index; elsewhere ILIKE.
+    like = Incident.reference.like if dialect == "sqlite" else Incident.reference.ilike
+    if any(ch.isdigit() for ch in text):
+        reference: ColumnElement[bool] = like(f"%{escaped}%", escape="\\")
+    else:
+        reference = or_(*(_prefix(Incident.reference, spelling) for spelling in _spellings(text)))
+    parts: list[Select[Any]] = [select(Incident.id).where(reference)]
+    upper = text.upper()
+    full = normalise_postcode(text)
+    postcode: ColumnElement[bool] | None = None
+    if full is not None:
+        postcode = Address.postcode == full
+    elif _POSTCODE_START.match(upper):
+        postcode = _prefix(Address.postcode, upper)
+    if postcode is not None:
+        parts.append(select(Incident.id).where(
+            Incident.address_id.in_(select(Address.id).where(postcode))))
+    if any(ch.isalpha() for ch in text):
+        surname = or_(*(_prefix(Person.surname, spelling) for spelling in _spellings(text)))
+        parts.append(select(Incident.id).where(
+            Incident.victim_id.in_(select(Person.id).where(surname))))
+    if len(parts) == 1:
+        return parts[0]
+    return select(union(*parts).subquery().c.id)
+
+
+def _order(query: IncidentQuery, statement: Select[Any]) -> Select[Any]:
+    def direction(column: Any) -> Any:
+        return column.desc() if query.descending else column.asc()
+
+    # The date order is the covering index (occurred_on, crime_type) and the id: a million
+    # ids in index order need no sort at all.
+    date_keys = [direction(Incident.occurred_on), direction(Incident.crime_type),
+                 direction(Incident.id)]
+    if query.sort == "date":
+        return statement.order_by(*date_keys)
+    if query.sort == "reference":
+        return statement.order_by(direction(Incident.reference))
+    if query.sort == "type":
+        return statement.order_by(direction(Incident.crime_type), *date_keys)
+    if query.sort == "repeat":
+        return statement.order_by(direction(Incident.is_repeat), *date_keys)
+    if query.sort == "ward":
+        statement = statement.outerjoin(Ward, Ward.id == Incident.ward_id)
+        return statement.order_by(direction(Ward.name), *date_keys)
+    if query.sort == "victim":
+        statement = statement.outerjoin(Person, Person.id == Incident.victim_id)
+        return statement.order_by(direction(Person.surname), direction(Person.forename),
+                                  *date_keys)
+    raise ValueError(f"unknown sort key: {query.sort!r}")
+
+
+def _filtered(query: IncidentQuery, dialect: str) -> Select[Any]:
+    """Every condition but "not deleted": testing deleted_at would read each table row, so
+    the few deleted ids (a partial index) are taken out afterwards instead."""
+    statement = select(Incident.id)
+    if query.crime_types:
+        statement = statement.where(Incident.crime_type.in_(query.crime_types))
+    if query.ward_id is not None:
+        statement = statement.where(Incident.ward_id == query.ward_id)
+    if query.date_from is not None:
+        statement = statement.where(Incident.occurred_on >= query.date_from)
+    if query.date_to is not None:
+        statement = statement.where(Incident.occurred_on <= query.date_to)
+    if query.repeats_only:
+        statement = statement.where(Incident.is_repeat.is_(True))
+    matching = _text_ids(query.text, dialect)
+    if matching is not None:
+        statement = statement.where(Incident.id.in_(matching))
+    return statement
+
+
+def _deleted_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(Incident.id).where(Incident.deleted_at.is_not(None))))
+
+
+def incident_ids(session: Session, query: IncidentQuery) -> list[int]:
+    """The ids of the live incidents the query selects, in its order."""
+    if query.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key: {query.sort!r}")
+    dialect = session.get_bind().dialect.name
+    deleted = _deleted_ids(session)
+    if query.incident_ids:
+        # A list from a figure or an alert: a few thousand at most, filtered in chunks and
+        # ordered over exactly those rows.
+        wanted: list[int] = []
+        for start in range(0, len(query.incident_ids), _CHUNK):
+            chunk = query.incident_ids[start:start + _CHUNK]
+            wanted.extend(session.scalars(_filtered(query, dialect)
+                                          .where(Incident.id.in_(chunk))))
+        return _ordered_subset(session, query, [value for value in wanted
+                                                if value not in deleted])
+    rows = session.execute(_order(query, _filtered(query, dialect)))
+    if not deleted:
+        return [row[0] for row in rows]
+    return [row[0] for row in rows if row[0] not in deleted]
+
+
+def _ordered_subset(session: Session, query: IncidentQuery, ids: Sequence[int]) -> list[int]:
+    if len(ids) <= _CHUNK:
+        statement = _order(query, select(Incident.id).where(Incident.id.in_(ids)))
+        return list(session.scalars(statement))
+    keys: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for row in session.execute(_sort_values(query).where(Incident.id.in_(chunk))):
+            keys[row[0]] = tuple(row[1:])
+    ordered = sorted(ids, key=lambda incident_id: _none_first(keys[incident_id]))
+    return ordered[::-1] if query.descending else ordered
+
+
+def _none_first(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((value is not None, value) for value in values)
+
+
+def _sort_values(query: IncidentQuery) -> Select[Any]:
+    date_keys = (Incident.occurred_on, Incident.crime_type, Incident.id)
+    leading: tuple[Any, ...] = {
+        "date": (), "reference": (Incident.reference,), "type": (Incident.crime_type,),
+        "repeat": (Incident.is_repeat,), "ward": (Ward.name,),
+        "victim": (Person.surname, Person.forename),
+    }[query.sort]
+    statement = select(Incident.id, *leading, *date_keys)
+    if query.sort == "ward":
+        statement = statement.outerjoin(Ward, Ward.id == Incident.ward_id)
+    if query.sort == "victim":
+        statement = statement.outerjoin(Person, Person.id == Incident.victim_id)
+    return statement
+
+
+# Rows -----------------------------------------------------------------------------------
+
+
+def _full_name(forename: str | None, surname: str | None) -> str | None:
+    return " ".join(part for part in (forename, surname) if part) or None
+
+
+def _address(line1: str | None, postcode: str | None) -> str | None:
+    return ", ".join(part for part in (line1, postcode) if part) or None
+
+
+def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
+    """The display rows of these incidents, in the order of ``ids`` (unknown ids are left out).
+    """
+    victim = aliased(Person)
+    perpetrator = aliased(Person)
+    previous = aliased(Incident)
+    found: dict[int, IncidentRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        statement = (
+            select(Incident.id, Incident.reference, Incident.occurred_on, Incident.occurred_time,
+                   Incident.crime_type, Incident.category, victim.forename, victim.surname,
+                   perpetrator.forename, perpetrator.surname, Incident.perpetrator_name,
+                   Address.line1, Address.postcode, Ward.name, Incident.source,
+                   Incident.is_repeat, previous.reference)
+            .outerjoin(victim, victim.id == Incident.victim_id)
+            .outerjoin(perpetrator, perpetrator.id == Incident.perpetrator_id)
+            .outerjoin(Address, Address.id == Incident.address_id)
+            .outerjoin(Ward, Ward.id == Incident.ward_id)
+            .outerjoin(previous, previous.id == Incident.previous_id)
+            .where(Incident.id.in_(chunk))
+        )
+        for row in session.execute(statement):
+            (incident_id, reference, occurred_on, occurred_time, crime_type, category,
+             v_forename, v_surname, p_forename, p_surname, p_name, line1, postcode, ward,
+             source, is_repeat, previous_reference) = row
+            found[incident_id] = IncidentRow(
+                id=incident_id, reference=reference, occurred_on=occurred_on,
+                occurred_time=occurred_time, crime_type=crime_type, category=category,
+                victim=_full_name(v_forename, v_surname),
+                perpetrator=_full_name(p_forename, p_surname) or p_name,
+                address=_address(line1, postcode), ward=ward, source=source,
+                is_repeat=bool(is_repeat), previous_reference=previous_reference,
+            )
+    return [found[incident_id] for incident_id in ids if incident_id in found]
+
+
+def ward_choices(session: Session) -> list[WardChoice]:
+    """The wards in the area's order, for filter lists."""
+    rows = session.execute(select(Ward.id, Ward.name).order_by(Ward.position, Ward.name))
+    return [WardChoice(id=row.id, name=row.name) for row in rows]
+
+
+def crime_type_label(value: str) -> str:
+    """The short name the table shows for a stored crime type."""
+    return {CrimeType.ASB: "ASB", CrimeType.BURGLARY: "Burglary",
+            CrimeType.DV: "Domestic abuse"}[CrimeType(value)]
+
+
+__all__ = [
+    "SORT_KEYS",
+    "IncidentQuery",
+    "IncidentRow",
+    "WardChoice",
+    "crime_type_label",
+    "incident_ids",
+    "incident_rows",
+    "ward_choices",
+]

@@ -1,0 +1,189 @@
+"""The Incidents page: its lazy model, search and filters, delete with a reason and restore.
+
+Every name here is invented; the demo borough is synthetic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from scs_victims.services.incident_directory import IncidentQuery
+from scs_victims.storage.models import Incident
+from tests.ui.conftest import ErrorRecorder, wait_idle
+from ui.context import AppContext, IncidentFilter
+from ui.incidents.dialogs import DeletedModel
+from ui.incidents.model import COLUMN_INDEX, PENDING, IncidentsTableModel
+from ui.incidents.page import IncidentsPage
+
+# The offscreen platform says so whenever a top-level window is shown.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _column(model: Any, title: str) -> list[str]:
+    column = COLUMN_INDEX[title]
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def _loaded_page(qtbot: Any, context: AppContext) -> IncidentsPage:
+    page = IncidentsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    page.on_shown()
+    wait_idle(qtbot, context)
+    return page
+
+
+def _all_fetched(qtbot: Any, context: AppContext, model: IncidentsTableModel) -> None:
+    """Ask for every cell (as a view painting would), then wait for the pages to arrive."""
+    for row in range(model.rowCount()):
+        model.data(model.index(row, 0))
+    qtbot.waitUntil(lambda: all(model.row_at(row) is not None
+                                for row in range(model.rowCount())), timeout=20_000)
+    wait_idle(qtbot, context)
+
+
+def _first_ids(context: AppContext, count: int) -> tuple[int, ...]:
+    with context.database.session() as session:
+        return tuple(session.scalars(select(Incident.id).order_by(Incident.id).limit(count)))
+
+
+def test_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any,
+                                       demo_context: AppContext) -> None:
+    model = IncidentsTableModel(demo_context)
+    model.set_query(IncidentQuery(incident_ids=_first_ids(demo_context, 25)))
+    wait_idle(qtbot, demo_context)
+    assert model.rowCount() == 25
+    _all_fetched(qtbot, demo_context, model)
+    qtmodeltester.check(model)
+
+
+def test_rows_show_an_ellipsis_until_their_page_arrives(qtbot: Any,
+                                                        demo_context: AppContext) -> None:
+    model = IncidentsTableModel(demo_context)
+    model.set_query(IncidentQuery())
+    wait_idle(qtbot, demo_context)
+    assert model.rowCount() == 3000
+    last = model.index(2999, COLUMN_INDEX["Reference"])
+    assert model.data(last) == PENDING
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000):
+        pass
+    reference = model.data(last)
+    assert reference not in (PENDING, None, "")
+    # Only the pages asked for were read, not all fifteen.
+    assert model.row_at(0) is None
+
+
+def test_sorting_asks_the_core_for_a_new_order(qtbot: Any, demo_context: AppContext) -> None:
+    model = IncidentsTableModel(demo_context)
+    model.set_query(IncidentQuery(incident_ids=_first_ids(demo_context, 40)))
+    wait_idle(qtbot, demo_context)
+    model.sort(COLUMN_INDEX["Reference"], Qt.SortOrder.AscendingOrder)
+    wait_idle(qtbot, demo_context)
+    _all_fetched(qtbot, demo_context, model)
+    references = _column(model, "Reference")
+    assert references == sorted(references) and len(references) == 40
+    model.sort(COLUMN_INDEX["Reference"], Qt.SortOrder.DescendingOrder)
+    wait_idle(qtbot, demo_context)
+    _all_fetched(qtbot, demo_context, model)
+    assert _column(model, "Reference") == sorted(references, reverse=True)
+
+
+def test_search_and_filters(qtbot: Any, demo_context: AppContext) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    assert page.count_label.text() == "3,000 incidents"
+    page.search.setText("DV/")
+    page.search.returnPressed.emit()
+    wait_idle(qtbot, demo_context)
+    dv_count = page.model.rowCount()
+    assert 0 < dv_count < 3000
+    assert page.count_label.text() == f"{dv_count:,} incidents"
+    _all_fetched(qtbot, demo_context, page.model)
+    assert all(reference.startswith("DV/") for reference in _column(page.model, "Reference"))
+
+    page.search.clear()
+    page.search.returnPressed.emit()
+    page.type_filter.setCurrentIndex(page.type_filter.findData("burglary"))
+    page.repeats_only.setChecked(True)
+    wait_idle(qtbot, demo_context)
+    _all_fetched(qtbot, demo_context, page.model)
+    assert page.model.rowCount() > 0
+    assert set(_column(page.model, "Type")) == {"Burglary"}
+    assert set(_column(page.model, "Repeat")) == {"Repeat"}
+
+    # A date that is not a date is shown next to the filters and nothing is re-queried.
+    before = page.model.rowCount()
+    page.date_from.setText("31/02/2024")
+    page.date_from.editingFinished.emit()
+    assert page.date_error.isVisible() and "31/02/2024" in page.date_error.text()
+    assert page.date_from.property("invalid") is True
+    assert not page.model.loading and page.model.rowCount() == before
+    page.date_from.setText("01/01/2020")
+    page.date_from.editingFinished.emit()
+    assert not page.date_error.isVisible()
+    wait_idle(qtbot, demo_context)
+
+
+def test_a_filter_from_another_screen_shows_exactly_its_incidents(
+        qtbot: Any, demo_context: AppContext) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    chosen = _first_ids(demo_context, 7)
+    page.apply_filter(IncidentFilter(incident_ids=chosen, title="Open alert: 7 incidents"))
+    wait_idle(qtbot, demo_context)
+    assert page.banner.isVisible() and "Open alert: 7 incidents" in page.banner_label.text()
+    assert sorted(page.model.ids) == sorted(chosen)
+    assert page.count_label.text() == "7 incidents"
+    qtbot.mouseClick(page.banner_clear, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, demo_context)
+    assert not page.banner.isVisible() and page.model.rowCount() == 3000
+
+
+def test_delete_needs_a_reason_and_can_be_restored(qtbot: Any, demo_context: AppContext,
+                                                   errors: ErrorRecorder) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.model.row_at(0) is not None)
+    reference = page.model.row_at(0).reference  # type: ignore[union-attr]
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    dialog = page.delete_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.confirm()
+    assert dialog.error.isVisible() and "reason" in dialog.error.text()
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.reason, "Entered twice by mistake")
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=10_000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    page.refresh()
+    wait_idle(qtbot, demo_context)
+    assert page.count_label.text() == "2,999 incidents"
+
+    qtbot.mouseClick(page.deleted_button, Qt.MouseButton.LeftButton)
+    deleted = page.deleted_dialog
+    assert deleted is not None
+    wait_idle(qtbot, demo_context)
+    assert isinstance(deleted.model, DeletedModel)
+    assert deleted.model.rows[0].reference == reference
+    assert deleted.model.data(deleted.model.index(0, 4)) == "Entered twice by mistake"
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=10_000):
+        qtbot.mouseClick(deleted.restore_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, demo_context)
+    assert deleted.status.text().startswith(f"Restored {reference}.")
+    assert all(row.reference != reference for row in deleted.model.rows)
+    page.refresh()
+    wait_idle(qtbot, demo_context)
+    assert page.count_label.text() == "3,000 incidents"
+    assert errors.errors == []
+
+
+def test_deleted_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any,
+                                               demo_context: AppContext) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    page.show_recently_deleted()
+    wait_idle(qtbot, demo_context)
+    assert page.deleted_dialog is not None
+    assert page.deleted_dialog.status.text() == "No incidents have been deleted."
+    qtmodeltester.check(page.deleted_dialog.model)

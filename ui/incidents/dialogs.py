@@ -1,0 +1,231 @@
+"""The Incidents page's small dialogs: the reason for a deletion, and "Recently deleted".
+
+Both are non-modal to the code that opens them (``open()``): tests drive them directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scs_victims.domain.crime_types import CrimeType
+from scs_victims.progress import ProgressCallback
+from scs_victims.services.incidents import (
+    DeletedIncident,
+    FormInvalid,
+    IncidentResult,
+    delete_incident,
+    recently_deleted,
+    restore_incident,
+)
+from ui.context import AppContext
+from ui.widgets import uk_date, uk_date_time
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    """Highlight a field the core refused (a dynamic property the style sheet keys on) and
+    put the reason where assistive technology reads it."""
+    widget.setProperty("invalid", bool(message))
+    widget.setAccessibleDescription(message or "")
+    widget.setStyleSheet("[invalid=\"true\"] { border: 2px solid #c62828; }" if message else "")
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c62828;")  # red error text: it also says what is wrong
+    label.setVisible(False)
+    return label
+
+
+class DeleteDialog(QDialog):
+    """Asks why an incident is deleted (required) and deletes it."""
+
+    def __init__(self, context: AppContext, incident_id: int, reference: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.incident_id = incident_id
+        self.setWindowTitle(f"Delete incident {reference}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"Incident {reference} will stop counting in every figure. It can be "
+                       "restored from <i>Recently deleted</i>.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        label = QLabel("&Reason for deleting (required):")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for deleting")
+        label.setBuddy(self.reason)
+        self.error = error_label()
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.delete_button = self.buttons.addButton("&Delete",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.delete_button.setDefault(True)
+        self.buttons.accepted.connect(self.confirm)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(420, self.sizeHint().height())
+
+    def confirm(self) -> None:
+        reason = self.reason.text()
+        if not reason.strip():
+            self._show_error("Give a reason for deleting the incident.")
+            return
+        database, incident_id = self.context.database, self.incident_id
+
+        def work(_progress: ProgressCallback) -> None:
+            with database.session() as session:
+                delete_incident(session, incident_id, reason)
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, FormInvalid):
+                self._show_error(error.errors.get("reason", str(error)))
+                return True
+            return False
+
+        def done(_result: None) -> None:
+            self.accept()
+            self.context.signals.data_changed.emit()
+
+        self.delete_button.setEnabled(False)
+        self.context.operations.run(work, done, parent=self, on_failure=failed)
+
+    def _show_error(self, message: str) -> None:
+        self.delete_button.setEnabled(True)
+        self.error.setText(message)
+        self.error.setVisible(True)
+        mark_invalid(self.reason, message)
+        self.reason.setFocus()
+
+
+class DeletedModel(QAbstractTableModel):
+    """Recently deleted incidents (a short list: fifty at most)."""
+
+    HEADERS = ("Reference", "Type", "Date", "Deleted", "Reason")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[DeletedIncident] = []
+
+    def set_rows(self, rows: list[DeletedIncident]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        values = (row.reference, CrimeType(row.crime_type).label, uk_date(row.occurred_on),
+                  uk_date_time(row.deleted_at), row.deleted_reason or "")
+        return values[index.column()]
+
+
+class RecentlyDeletedDialog(QDialog):
+    """Deleted incidents, most recent first, each of which can be restored."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Recently deleted incidents")
+        layout = QVBoxLayout(self)
+        self.model = DeletedModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Recently deleted incidents")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTabKeyNavigation(False)
+        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
+        layout.addWidget(self.table)
+        self.status = QLabel("Loading…")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = QPushButton("&Restore")
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore_selected)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.restore_button.setEnabled(bool(self.selected())))
+        self.resize(680, 380)
+        self.load()
+
+    def load(self) -> None:
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> list[DeletedIncident]:
+            with database.session() as session:
+                return recently_deleted(session)
+
+        self.context.operations.run(work, self._loaded, parent=self)
+
+    def _loaded(self, rows: list[DeletedIncident]) -> None:
+        self.model.set_rows(rows)
+        if rows and not self.status.text().startswith("Restored"):
+            self.status.setText("Select an incident and choose Restore to count it again.")
+        elif not rows:
+            self.status.setText(self.status.text() if self.status.text().startswith(
+                "Restored") else "No incidents have been deleted.")
+        if rows:
+            self.table.selectRow(0)
+
+    def selected(self) -> DeletedIncident | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.rows[indexes[0].row()] if indexes else None
+
+    def restore_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> IncidentResult:
+            with database.session() as session:
+                return restore_incident(session, chosen.id)
+
+        def done(result: IncidentResult) -> None:
+            self.status.setText(f"Restored {result.reference}. {result.explanation}")
+            self.context.signals.data_changed.emit()
+            self.load()
+
+        self.context.operations.run(work, done, parent=self)
