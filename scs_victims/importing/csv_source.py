@@ -14,9 +14,12 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scs_victims.errors import FileRefused, InputRefused, RowError
+
+if TYPE_CHECKING:
+    from scs_victims.importing.mapping import ColumnMapping
 
 UTF8 = "UTF-8"
 WINDOWS_1252 = "Windows-1252"
@@ -102,8 +105,11 @@ class CsvSource:
 
 
 def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str],
-             encoding: str | None = None) -> CsvSource:
-    """Open a CSV file and check its header; refuses the file when a required column is missing."""
+             encoding: str | None = None, mapping: ColumnMapping | None = None) -> CsvSource:
+    """Open a CSV file and check its header; refuses the file when a required column is missing.
+
+    With a ``mapping`` each header is read as the column it maps to (ignored columns are
+    listed as unknown); headers it does not mention are read by their own name."""
     if not path.is_file():
         raise InputRefused(f"There is no file at {path}.")
     encoding = encoding or detect_encoding(path)
@@ -125,22 +131,34 @@ def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str],
         except csv.Error as exc:
             raise FileRefused(f"row 1: the header cannot be read ({exc}).") from exc
         header = [cell.strip().casefold() for cell in header_cells]
+        ignored: list[str] = []
+        if mapping is not None:
+            for index, cell in enumerate(header_cells):
+                ours = mapping.column_for(cell)
+                if ours is not None:
+                    header[index] = ours
+                    if not ours and cell.strip():
+                        ignored.append(cell.strip())
         columns: dict[str, int] = {}
         errors: list[RowError] = []
         for index, name in enumerate(header):
             if not name:
                 continue
             if name in columns:
-                errors.append(RowError(1, name, "this column appears twice in the header"))
+                errors.append(RowError(1, name, "this column appears twice in the header"
+                                       if mapping is None else
+                                       "more than one of your columns is mapped to it"))
             else:
                 columns[name] = index
         missing = [name for name in required if name not in columns]
-        errors.extend(RowError(1, name, "required column is missing") for name in missing)
+        reason = ("required column is missing" if mapping is None
+                  else "required column is missing: map one of your columns to it")
+        errors.extend(RowError(1, name, reason) for name in missing)
         if errors:
             raise FileRefused("The header row has problems; nothing was imported.", errors)
         known_set = set(known)
-        unknown = [header_cells[index].strip() for name, index in columns.items()
-                   if name not in known_set]
+        unknown = ignored + [header_cells[index].strip() for name, index in columns.items()
+                             if name not in known_set]
         return CsvSource(path, encoding, header, header_cells, columns, unknown,
                          path.stat().st_size, binary, reader)
     except BaseException:

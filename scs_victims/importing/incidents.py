@@ -3,7 +3,8 @@
 The file is streamed in batches inside one transaction. Nothing is committed until the last
 row has been checked, so an invalid row, a cancel or a killed process leaves the database as
 it was. With ``skip_invalid`` the valid rows are committed and the others written to a
-rejects file (the original cells plus an ``error`` column).
+rejects file (the original cells plus an ``error`` column). ``check_incidents`` runs the very
+same import and rolls it back, so its row errors are exactly those an import would meet.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from scs_victims.audit import current_actor, record
 from scs_victims.domain.crime_types import CrimeType
-from scs_victims.errors import FileRefused, RowError
+from scs_victims.errors import FileRefused, RowError, ScsError
 from scs_victims.importing.csv_source import CsvSource, open_csv
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
@@ -81,21 +83,30 @@ class ImportSummary:
     unknown_columns: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
     committed: bool = False
+    # Rows whose reference is already in the database with different details.
+    conflicts: int = 0
+    checked_only: bool = False  # check_incidents: nothing was written
+
+
+class _CheckDone(ScsError):
+    """Ends a check's transaction so that it rolls back (never leaves this module)."""
 
 
 class _Rejects:
     """The rejects CSV, written beside its final name and moved there only on commit."""
 
-    def __init__(self, path: Path, header: Sequence[str]) -> None:
+    def __init__(self, path: Path, header: Sequence[str],
+                 mapping: ColumnMapping | None = None) -> None:
         self.path = path
+        self._label = mapping.label if mapping is not None else str
         self._partial = path.with_name(path.name + ".partial")
         self._handle = self._partial.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._handle)
         self._writer.writerow([*header, "error"])
 
     def write(self, raw: Sequence[str], errors: Sequence[RowError]) -> None:
-        self._writer.writerow([*raw, "; ".join(f"{e.column}: {e.reason}" if e.column
-                                               else e.reason for e in errors)])
+        self._writer.writerow([*raw, "; ".join(f"{self._label(e.column)}: {e.reason}"
+                                               if e.column else e.reason for e in errors)])
 
     def keep(self) -> None:
         self._handle.close()
@@ -116,27 +127,38 @@ def import_incidents(
     today: date | None = None,
     parallel: bool | None = None,
     defer_indexes: bool | None = None,
+    mapping: ColumnMapping | None = None,
+    validate_only: bool = False,
 ) -> ImportSummary:
     """Import an incident CSV. Raises ``FileRefused`` (nothing changed) when any row is
     invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it.
 
+    ``mapping`` reads a file whose headers are not ours (messages still name our columns).
+    ``validate_only`` checks every row exactly as the import would and rolls everything back:
+    the summary then says what an import would do, and its errors are listed, not raised.
     ``parallel`` chooses whether rows are checked in a separate process (default: for
     files large enough to gain from it); ``defer_indexes`` whether secondary indexes are
     built after the rows instead of row by row (default: for large loads)."""
     today = today or date.today()
-    with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS) as source:
+    with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS,
+                  mapping=mapping) as source:
         summary = ImportSummary(file_name=path.name, encoding=source.encoding,
-                                unknown_columns=source.unknown_columns)
+                                unknown_columns=source.unknown_columns,
+                                checked_only=validate_only)
         rejects = None
-        if skip_invalid:
+        if skip_invalid and not validate_only:
             rejects = _Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"),
-                               source.original_header)
+                               source.original_header, mapping)
+        if validate_only:
+            defer_indexes = False  # rebuilding indexes that are rolled back is wasted work
         try:
             with database.sessions() as session, session.begin():
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
-                           progress, parallel, defer_indexes)
+                           progress, parallel, defer_indexes, mapping)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
+                if validate_only:
+                    raise _CheckDone
                 if summary.error_count and not skip_invalid:
                     raise FileRefused(
                         f"{path.name} was not imported: {summary.error_count} problem"
@@ -148,6 +170,8 @@ def import_incidents(
                     "file": path.name, "imported": summary.imported,
                     "unchanged": summary.unchanged, "rejected": summary.rejected,
                 })
+        except _CheckDone:
+            return summary
         except BaseException:
             if rejects is not None:
                 rejects.discard()
@@ -160,6 +184,14 @@ def import_incidents(
                 rejects.discard()
         summary.committed = True
         return summary
+
+
+def check_incidents(database: Database, path: Path, **options: Any) -> ImportSummary:
+    """What ``import_incidents(database, path, **options)`` would do, changing nothing: every
+    row checked exactly as the import checks it (conflicts and repeats within the file
+    included), inside a transaction that is rolled back."""
+    options.pop("rejects_path", None)
+    return import_incidents(database, path, validate_only=True, **options)
 
 
 def _encoded(inserter: BulkInserter, column: str, value: object) -> object:
@@ -212,7 +244,8 @@ class _Run:
     def __init__(self, session: Session, source: CsvSource, summary: ImportSummary,
                  today: date, skip_invalid: bool, rejects: _Rejects | None,
                  progress: ProgressCallback, parallel: bool | None,
-                 defer_indexes: bool | None = None) -> None:
+                 defer_indexes: bool | None = None,
+                 mapping: ColumnMapping | None = None) -> None:
         self.session = session
         self.connection = connection = session.connection()
         self.source = source
@@ -233,6 +266,7 @@ class _Run:
         self.next_ward_position = len(self.wards)
         self.today = today
         self.parallel = parallel
+        self.mapping = mapping
         self.deferred = DeferredIndexes(self.connection, [table_of(Incident), table_of(Person),
                                                           table_of(Address)])
         if defer_indexes is None:
@@ -285,6 +319,7 @@ class _Run:
             path=self.source.path, encoding=self.source.encoding, today=self.today,
             wards_configured=self.wards_configured, ward_keys=frozenset(self.wards),
             keep_raw=self.rejects is not None, dialect_name=self.connection.dialect.name,
+            mapping=self.mapping,
         )
         for bytes_read, rows in checked_batches(config, parallel=self.parallel):
             for number, raw, checked, reference in rows:
@@ -340,6 +375,7 @@ class _Run:
                     self.summary.unchanged += 1
                     self.seen.note(reference, number)
                 else:
+                    self.summary.conflicts += 1
                     self._reject(number, raw, [RowError(
                         number, "reference",
                         f"'{reference}' is already in the database with different details "

@@ -28,6 +28,7 @@ from scs_victims.importing.incident_rows import (
     ParsedIncident,
     RowChecker,
 )
+from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.storage.bulk import dialect_named, encode, value_encoders
 from scs_victims.storage.models import Incident, Person, table_of
 
@@ -106,6 +107,7 @@ class CheckerConfig:
     ward_keys: frozenset[str]
     keep_raw: bool  # the original cells travel only when a rejects file needs them
     dialect_name: str = "sqlite"
+    mapping: ColumnMapping | None = None  # their headers -> our columns, when they differ
 
 
 # One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
@@ -123,7 +125,7 @@ def checked_batches(config: CheckerConfig, *, parallel: bool | None = None) -> I
 
 def _batches(config: CheckerConfig) -> Iterator[Batch]:
     with open_csv(config.path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS,
-                  encoding=config.encoding) as source:
+                  encoding=config.encoding, mapping=config.mapping) as source:
         checker = RowChecker(source.columns, today=config.today,
                              wards_configured=config.wards_configured,
                              ward_keys=set(config.ward_keys))

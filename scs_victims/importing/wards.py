@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select
 
 from scs_victims.audit import record
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
+from scs_victims.services.wards import in_use_sentence, remove_ward, wards_in_use
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import Address, Incident, Ward
+from scs_victims.storage.models import Ward
 
 WARD_COLUMNS = ("ward", "code", "population", "households")
 MAX_COUNT = 10_000_000
@@ -95,29 +96,15 @@ def load_wards(database: Database, path: Path) -> WardsSummary:
         existing = {ward.name_key: ward for ward in session.scalars(select(Ward))}
         incoming = {row.name.casefold() for row in rows}
         leaving = [ward for key, ward in existing.items() if key not in incoming]
-        if leaving:
-            used = session.execute(
-                select(Ward.name, func.count(Incident.id))
-                .join(Incident, Incident.ward_id == Ward.id)
-                .where(Ward.id.in_([ward.id for ward in leaving]))
-                .group_by(Ward.name)
-                .order_by(Ward.name)
-            ).all()
-            if used:
-                names = ", ".join(f"{name} ({count} incidents)" for name, count in used)
-                raise FileRefused(
-                    f"{path.name} was not loaded: these wards are still used by incidents and "
-                    f"cannot be removed: {names}. Add them to the file, or move their "
-                    "incidents first."
-                )
+        used = wards_in_use(session, [ward.id for ward in leaving])
+        if used:
+            raise FileRefused(f"{path.name} was not loaded. {in_use_sentence(used)}")
         # Positions are unique per load order; park the old ones out of the way first.
         for ward in existing.values():
             ward.position = -ward.id
         session.flush()
         for ward in leaving:
-            session.execute(update(Address).where(Address.ward_id == ward.id).values(ward_id=None))
-            session.execute(delete(Ward).where(Ward.id == ward.id))
-            record(session, "delete", "ward", ward.id, {"name": ward.name})
+            remove_ward(session, ward)
             summary.removed += 1
         for position, row in enumerate(rows):
             key = row.name.casefold()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
@@ -164,7 +164,9 @@ def _filtered(query: IncidentQuery, dialect: str) -> Select[Any]:
     if query.date_to is not None:
         statement = statement.where(Incident.occurred_on <= query.date_to)
     if query.repeats_only:
-        statement = statement.where(Incident.is_repeat.is_(True))
+        # "= true", not "IS true": the partial index ix_incidents_repeats is chosen only
+        # for the very condition it was built with.
+        statement = statement.where(Incident.is_repeat == true())
     matching = _text_ids(query.text, dialect)
     if matching is not None:
         statement = statement.where(Incident.id.in_(matching))

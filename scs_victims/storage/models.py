@@ -175,6 +175,10 @@ class Incident(Base):
         Index("ix_incidents_deleted_at", "deleted_at",
               sqlite_where=text("deleted_at IS NOT NULL"),
               postgresql_where=text("deleted_at IS NOT NULL")),
+        # The Incidents screen's ward and repeats-only filters, newest first (migration 0004).
+        Index("ix_incidents_ward_id_occurred_on", "ward_id", "occurred_on", "crime_type"),
+        Index("ix_incidents_repeats", "occurred_on", "crime_type",
+              sqlite_where=text("is_repeat = 1"), postgresql_where=text("is_repeat = true")),
     )
 
 

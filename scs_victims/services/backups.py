@@ -1,0 +1,60 @@
+"""Backups of the SQLite database, made on request (Settings) into the ``backups`` folder
+beside it, where the copies made before a schema upgrade are kept too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from scs_victims.errors import DatabaseError
+from scs_victims.storage.database import Database
+
+FOLDER_NAME = "backups"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    path: Path
+    modified: datetime
+    size: int  # bytes
+
+
+def backups_folder(database: Database) -> Path:
+    """Where the backups of this database go; refuses a server database (backed up there)."""
+    if database.path is None:
+        raise DatabaseError("Backups of a server database are made on the server.")
+    return database.path.parent / FOLDER_NAME
+
+
+def list_backups(database: Database) -> list[BackupFile]:
+    """The backup copies of this database, newest first (none when the folder is missing)."""
+    folder = backups_folder(database)
+    assert database.path is not None
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"{database.path.stem}.*{database.path.suffix}"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # removed while listing
+        if path.is_file():
+            found.append(BackupFile(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda backup: (backup.modified, backup.path.name), reverse=True)
+
+
+def back_up_now(database: Database, now: datetime | None = None) -> BackupFile:
+    """A consistent copy of the live database (SQLite's backup API, integrity-checked) named
+    after the moment it was taken."""
+    folder = backups_folder(database)
+    assert database.path is not None
+    stamp = f"{(now or datetime.now()):%Y%m%d-%H%M%S}"
+    target = folder / f"{database.path.stem}.{stamp}{database.path.suffix}"
+    count = 2
+    while target.exists():  # two backups in the same second
+        target = folder / f"{database.path.stem}.{stamp}-{count}{database.path.suffix}"
+        count += 1
+    database.backup(target)
+    stat = target.stat()
+    return BackupFile(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)

@@ -1,0 +1,106 @@
+"""Table models of the import wizard: the first rows of a file, and the row errors found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from scs_victims.errors import RowError
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class PreviewModel(QAbstractTableModel):
+    """The file's own headers over its first rows, as text; the row headers are Excel's row
+    numbers."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers: list[str] = []
+        self._rows: list[list[str]] = []
+        self._numbers: list[int] = []
+
+    def set_rows(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                 numbers: Sequence[int]) -> None:
+        self.beginResetModel()
+        self._headers = list(headers)
+        self._rows = [list(row) for row in rows]
+        self._numbers = list(numbers)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._rows[index.row()]
+        text = row[index.column()] if index.column() < len(row) else ""
+        # A long description would make the table unreadable; the tooltip has it whole.
+        if role == Qt.ItemDataRole.DisplayRole and len(text) > 80:
+            return text[:79] + "\u2026"
+        return text
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return str(self._numbers[section]) if 0 <= section < len(self._numbers) else None
+
+
+class RowErrorsModel(QAbstractTableModel):
+    """Row number, column and problem of each error; the column names ours and, when the
+    file was mapped, theirs too."""
+
+    HEADERS = ("Row", "Column", "Problem")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._errors: list[RowError] = []
+        self._label: Callable[[str], str] = str
+
+    def set_errors(self, errors: Sequence[RowError],
+                   label: Callable[[str], str] | None = None) -> None:
+        self.beginResetModel()
+        self._errors = list(errors)
+        self._label = label or str
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._errors)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        error = self._errors[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return error.row
+            if column == 1:
+                return self._label(error.column) if error.column else ""
+            return error.reason
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return error.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
