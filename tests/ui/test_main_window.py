@@ -60,7 +60,9 @@ def test_layout_and_page_are_remembered(qtbot: Any, demo_context: AppContext) ->
     window.save_state()
     again = _window(qtbot, demo_context)
     assert again.current_page() is again.alerts
-    assert again.splitter.sizes()[0] == sizes[0]
+    # The offscreen screen is small, so the window (and the splitter) may be clamped a little.
+    assert abs(again.splitter.sizes()[0] - sizes[0]) <= 10
+    assert again.splitter.sizes()[0] != window.navigation.sizeHintForColumn(0) + 40
 
 
 def test_demo_borough_loads_with_progress_into_an_empty_database(
