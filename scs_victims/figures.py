@@ -141,6 +141,22 @@ def compute_figures(
     return result
 
 
+def victims_behind(session: Session, crime_type: CrimeType, first: date, last: date, *,
+                   repeat_only: bool = False) -> set[int]:
+    """The victims (canonical people; dwellings for burglary) counted in the "victims" or
+    "repeat victims" figure of one crime type between two dates, by the very rule of
+    ``compute_figures``: so the list behind a number on screen has exactly that many."""
+    tally = _Tally()
+    rows = session.execute(
+        select(Incident.subject_id, Incident.is_repeat)
+        .where(Incident.deleted_at.is_(None), Incident.occurred_on >= first,
+               Incident.occurred_on <= last, Incident.crime_type == crime_type.value)
+    )
+    for subject_id, is_repeat in rows:
+        tally.add(subject_id, is_repeat)
+    return tally.repeat_subjects if repeat_only else tally.subjects
+
+
 def _tally(tallies: dict[tuple[int, str, int], _Tally], key: tuple[int, str, int]) -> _Tally:
     tally = tallies.get(key)
     if tally is None:

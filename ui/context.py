@@ -34,6 +34,7 @@ class AppSignals(QObject):
     data_changed = Signal()  # something was written: screens refresh
     open_person = Signal(int)  # person id: show their details and timeline
     new_incident = Signal()
+    new_incident_for = Signal(int)  # person id: a new incident with them as the victim
     edit_incident = Signal(int)  # incident id
     show_incidents = Signal(object)  # IncidentFilter
     show_people = Signal(object)  # dict of filters, e.g. {"repeat_only": True}

@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         signals = self.context.signals
         signals.new_incident.connect(lambda: open_incident_form(self.context, self))
+        signals.new_incident_for.connect(
+            lambda person_id: open_incident_form(self.context, self, victim_id=person_id))
         signals.edit_incident.connect(
             lambda incident_id: open_incident_form(self.context, self, incident_id))
         signals.open_person.connect(self.people.open_person)

@@ -35,6 +35,7 @@ from scs_victims.storage.bulk import (
     BulkInserter,
     DeferredIndexes,
     KeyLookup,
+    bulk_cache,
     create_scratch_table,
 )
 from scs_victims.storage.database import Database
@@ -152,7 +153,8 @@ def import_incidents(
         if validate_only:
             defer_indexes = False  # rebuilding indexes that are rolled back is wasted work
         try:
-            with database.sessions() as session, session.begin():
+            with (database.sessions() as session, session.begin(),
+                  bulk_cache(session.connection())):
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
                            progress, parallel, defer_indexes, mapping)
                 run.read_all()

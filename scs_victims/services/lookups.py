@@ -32,6 +32,7 @@ from scs_victims.domain.identity import (
     normalise_uprn,
     person_key,
 )
+from scs_victims.errors import NotFound
 from scs_victims.storage.models import Address, Incident, Person, Ward
 
 _HIGHEST = "\U0010ffff"
@@ -98,6 +99,17 @@ def _match(row: Any) -> PersonMatch:
     return PersonMatch(id=row.id, reference=row.reference, forename=row.forename,
                        surname=row.surname, date_of_birth=row.date_of_birth, gender=row.gender,
                        key_postcode=key_postcode)
+
+
+def person_match(session: Session, person_id: int) -> PersonMatch:
+    """One person (resolved to the root of a merge) as the pickers give it."""
+    row = session.execute(select(*_PERSON_COLUMNS, Person.merged_into_id)
+                          .where(Person.id == person_id)).first()
+    if row is not None and row.merged_into_id is not None:
+        return person_match(session, row.merged_into_id)
+    if row is None:
+        raise NotFound("That person is no longer in the database.")
+    return _match(row)
 
 
 def search_people(session: Session, text: str, limit: int = 20) -> list[PersonMatch]:

@@ -8,7 +8,8 @@ SQLite's insert itself on million-row imports. This keeps the dialect's SQL and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, insert, select
@@ -149,6 +150,25 @@ class KeyLookup:
         sql, names = self._statement(len(keys))
         parameters: Any = tuple(keys) if names is None else dict(zip(names, keys, strict=True))
         return list(self._connection.exec_driver_sql(sql, parameters).all())
+
+
+BULK_CACHE_KIB = 128 * 1024
+
+
+@contextmanager
+def bulk_cache(connection: Connection) -> Iterator[None]:
+    """A larger page cache on this connection while bulk work runs (SQLite only; other
+    databases size their caches themselves)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    from scs_victims.storage.database import CACHE_KIB
+
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
 
 
 def create_scratch_table(connection: Connection, name: str, columns: Sequence[Column[Any]]

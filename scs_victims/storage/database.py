@@ -179,6 +179,11 @@ def _refuse_foreign_sqlite_file(path: Path) -> None:
         )
 
 
+# SQLite's page cache per connection. The desktop app holds a few connections (one per worker
+# thread), so it stays modest; bulk work raises it on its own connection (storage.bulk).
+CACHE_KIB = 32 * 1024
+
+
 def _sqlite_engine(path: Path) -> Engine:
     # hide_parameters: error messages (and so logs) must never carry names or addresses.
     engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
@@ -194,7 +199,7 @@ def _sqlite_engine(path: Path) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.execute("PRAGMA cache_size=-131072")
+            cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         finally:
             cursor.close()
 

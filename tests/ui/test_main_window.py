@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
@@ -75,3 +76,52 @@ def test_demo_borough_loads_with_progress_into_an_empty_database(
     wait_idle(qtbot, empty_context, 60_000)
     assert not errors.errors
     assert "500" in window.status_label.text()
+
+
+def test_a_dashboard_victims_number_lists_exactly_those_people(
+        qtbot: Any, demo_context: AppContext) -> None:
+    from datetime import date
+
+    from scs_victims.domain.crime_types import CrimeType
+    from scs_victims.domain.periods import PeriodKind, period_containing
+    from scs_victims.figures import compute_figures
+
+    window = _window(qtbot, demo_context)
+    quarter = period_containing(date.today(), PeriodKind.FINANCIAL_YEAR)
+    with demo_context.database.session() as session:
+        row = next(row for row in compute_figures(session, [quarter])
+                   if row.crime_type is CrimeType.DV)
+    demo_context.signals.show_people.emit({
+        "crime_type": "dv", "repeat_only": True, "date_from": quarter.start,
+        "date_to": quarter.end, "title": "Repeat DV victims"})
+    wait_idle(qtbot, demo_context)
+    qtbot.waitUntil(lambda: window.people.count_label.text().startswith(
+        f"{row.repeat_victims:,} of"), timeout=10_000)
+    assert window.current_page() is window.people
+    assert window.people.banner_label.text() == "Repeat DV victims"
+
+
+# The offscreen platform warns when a top-level form sizes itself; a real screen does not.
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_new_incident_for_a_person_starts_with_them_as_victim(
+        qtbot: Any, demo_context: AppContext) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from scs_victims.services.lookups import person_match, search_people
+    from ui.incidents.form import IncidentForm
+
+    window = _window(qtbot, demo_context)
+    with demo_context.database.session() as session:
+        person = next(match for match in search_people(session, "a", limit=50)
+                      if match.date_of_birth is not None)
+        assert person_match(session, person.id) == person
+    demo_context.signals.new_incident_for.emit(person.id)
+    wait_idle(qtbot, demo_context)
+    forms = [widget for widget in QApplication.topLevelWidgets()
+             if isinstance(widget, IncidentForm) and widget.isVisible()]
+    assert len(forms) == 1
+    qtbot.waitUntil(lambda: forms[0].existing["victim"] == person)
+    assert forms[0].fields["victim_surname"].text() == (person.surname or "")
+    forms[0].confirm_discard = lambda _parent: True
+    forms[0].close()
+    window.close()

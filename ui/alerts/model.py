@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,9 +16,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from scs_victims.alerts import Alert, AlertKind
+from scs_victims.alerts import Alert, AlertIncident, AlertKind
 from scs_victims.services.alert_reviews import AlertKey, AlertWithReview, alert_key
-from ui.widgets import ALIGN_RIGHT, uk_date, uk_date_time
+from ui.table_model import RowsTableModel
+from ui.widgets import uk_date, uk_date_time
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -84,69 +84,35 @@ def alert_rows(items: list[AlertWithReview], names: dict[tuple[str, int], str]
     return rows
 
 
-class AlertsModel(QAbstractTableModel):
+class AlertsModel(RowsTableModel[AlertRow]):
     """Every current alert; the proxy decides which show."""
 
     HEADERS = ("Kind", "Person or address", "Explanation", "Incidents", "Latest", "Status")
     KIND, NAME, EXPLANATION, COUNT, LATEST, STATUS = range(6)
+    RIGHT_ALIGNED = (COUNT,)
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
     KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AlertRow] = []
-
-    def set_rows(self, rows: list[AlertRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> AlertRow:
-        return self._rows[row]
-
-    @property
-    def rows(self) -> list[AlertRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == self.SORT_ROLE:
-            if column == self.COUNT:
-                return len(row.alert.incidents)
-            if column == self.LATEST:
-                return row.latest.isoformat()
-            return self._display(row, column)
-        if role == self.KIND_ROLE:
-            return row.alert.kind.value
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.EXPLANATION:
-            return row.alert.explanation
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and row.review_note:
-            return f"Reviewed {row.reviewed}: {row.review_note}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COUNT:
-            return ALIGN_RIGHT
-        return None
-
-    def _display(self, row: AlertRow, column: int) -> str | None:
+    def display(self, row: AlertRow, column: int) -> str | None:
         return (row.kind_text, row.name, row.alert.explanation, str(len(row.alert.incidents)),
                 uk_date(row.latest), row.status)[column] if 0 <= column < 6 else None
+
+    def sort_value(self, row: AlertRow, column: int) -> Any:
+        if column == self.COUNT:
+            return len(row.alert.incidents)
+        if column == self.LATEST:
+            return row.latest.isoformat()
+        return self.display(row, column)
+
+    def tooltip(self, row: AlertRow, column: int) -> str | None:
+        if column == self.EXPLANATION:
+            return row.alert.explanation
+        if column == self.STATUS and row.review_note:
+            return f"Reviewed {row.reviewed}: {row.review_note}"
+        return None
+
+    def role_data(self, row: AlertRow, column: int, role: int) -> Any:  # noqa: ARG002
+        return row.alert.kind.value if role == self.KIND_ROLE else None
 
 
 class AlertsFilter(QSortFilterProxyModel):
@@ -184,49 +150,21 @@ class AlertsFilter(QSortFilterProxyModel):
         return self._show_reviewed or row.review_note is None
 
 
-class AlertIncidentsModel(QAbstractTableModel):
+class AlertIncidentsModel(RowsTableModel[AlertIncident]):
     """The incidents behind one alert, oldest first."""
 
     HEADERS = ("Date", "Reference", "Type", "Repeat")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._alert: Alert | None = None
-
     def set_alert(self, alert: Alert | None) -> None:
-        self.beginResetModel()
-        self._alert = alert
-        self.endResetModel()
+        self.set_rows(() if alert is None else alert.incidents)
 
     def incident_id(self, row: int) -> int | None:
-        if self._alert is None or not 0 <= row < len(self._alert.incidents):
-            return None
-        return self._alert.incidents[row].id
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        if parent.isValid() or self._alert is None:
-            return 0
-        return len(self._alert.incidents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role != Qt.ItemDataRole.DisplayRole or not index.isValid() or self._alert is None
-                or not 0 <= index.row() < len(self._alert.incidents)):
-            return None
-        incident = self._alert.incidents[index.row()]
-        values = (uk_date(incident.occurred_on), incident.reference,
-                  TYPE_SHORT.get(incident.crime_type, incident.crime_type),
-                  "Repeat" if incident.is_repeat else "")
-        return values[index.column()] if 0 <= index.column() < len(values) else None
+    def display(self, row: AlertIncident, column: int) -> str:
+        return (uk_date(row.occurred_on), row.reference,
+                TYPE_SHORT.get(row.crime_type, row.crime_type),
+                "Repeat" if row.is_repeat else "")[column]
 
 
 def reviewed_text(when: datetime, actor: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from scs_victims.errors import RowError
+from ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -57,50 +58,28 @@ class PreviewModel(QAbstractTableModel):
         return str(self._numbers[section]) if 0 <= section < len(self._numbers) else None
 
 
-class RowErrorsModel(QAbstractTableModel):
+class RowErrorsModel(RowsTableModel[RowError]):
     """Row number, column and problem of each error; the column names ours and, when the
     file was mapped, theirs too."""
 
     HEADERS = ("Row", "Column", "Problem")
+    RIGHT_ALIGNED = (0,)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._errors: list[RowError] = []
         self._label: Callable[[str], str] = str
 
     def set_errors(self, errors: Sequence[RowError],
                    label: Callable[[str], str] | None = None) -> None:
-        self.beginResetModel()
-        self._errors = list(errors)
         self._label = label or str
-        self.endResetModel()
+        self.set_rows(errors)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self._errors)
+    def display(self, row: RowError, column: int) -> Any:
+        if column == 0:
+            return row.row
+        if column == 1:
+            return self._label(row.column) if row.column else ""
+        return row.reason
 
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        error = self._errors[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return error.row
-            if column == 1:
-                return self._label(error.column) if error.column else ""
-            return error.reason
-        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return error.reason
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
+    def tooltip(self, row: RowError, column: int) -> str | None:
+        return row.reason if column == 2 else None

@@ -5,9 +5,6 @@ Both are non-modal to the code that opens them (``open()``): tests drive them di
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,9 +29,8 @@ from scs_victims.services.incidents import (
     restore_incident,
 )
 from ui.context import AppContext
+from ui.table_model import RowsTableModel
 from ui.widgets import uk_date, uk_date_time
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def mark_invalid(widget: QWidget, message: str | None) -> None:
@@ -117,40 +113,14 @@ class DeleteDialog(QDialog):
         self.reason.setFocus()
 
 
-class DeletedModel(QAbstractTableModel):
+class DeletedModel(RowsTableModel[DeletedIncident]):
     """Recently deleted incidents (a short list: fifty at most)."""
 
     HEADERS = ("Reference", "Type", "Date", "Deleted", "Reason")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[DeletedIncident] = []
-
-    def set_rows(self, rows: list[DeletedIncident]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        values = (row.reference, CrimeType(row.crime_type).label, uk_date(row.occurred_on),
-                  uk_date_time(row.deleted_at), row.deleted_reason or "")
-        return values[index.column()]
+    def display(self, row: DeletedIncident, column: int) -> str:
+        return (row.reference, CrimeType(row.crime_type).label, uk_date(row.occurred_on),
+                uk_date_time(row.deleted_at), row.deleted_reason or "")[column]
 
 
 class RecentlyDeletedDialog(QDialog):
@@ -211,7 +181,7 @@ class RecentlyDeletedDialog(QDialog):
 
     def selected(self) -> DeletedIncident | None:
         indexes = self.table.selectionModel().selectedRows()
-        return self.model.rows[indexes[0].row()] if indexes else None
+        return self.model.row_at(indexes[0].row()) if indexes else None
 
     def restore_selected(self) -> None:
         chosen = self.selected()

@@ -45,7 +45,12 @@ from scs_victims.services.incidents import (
     update_incident,
     validate_incident,
 )
-from scs_victims.services.lookups import AddressMatch, LikelyDuplicate, PersonMatch
+from scs_victims.services.lookups import (
+    AddressMatch,
+    LikelyDuplicate,
+    PersonMatch,
+    person_match,
+)
 from scs_victims.services.lookups import likely_duplicates as find_duplicates
 from ui.context import AppContext
 from ui.incidents.dialogs import error_label
@@ -603,10 +608,21 @@ class IncidentForm(QDialog):
 
 
 def open_incident_form(context: AppContext, parent: QWidget,
-                       incident_id: int | None = None) -> IncidentForm:
-    """Open the form without blocking: the officer can keep other screens in view."""
+                       incident_id: int | None = None, *,
+                       victim_id: int | None = None) -> IncidentForm:
+    """Open the form without blocking: the officer can keep other screens in view.
+    ``victim_id`` starts a new incident with that person as the victim."""
     form = IncidentForm(context, parent, incident_id)
     form.setWindowModality(Qt.WindowModality.NonModal)
     form.show()
     form.activateWindow()
+    if victim_id is not None and incident_id is None:
+        database = context.database
+
+        def work(_progress: ProgressCallback) -> PersonMatch:
+            with database.session() as session:
+                return person_match(session, victim_id)
+
+        context.operations.run(work, lambda match: form.use_person("victim", match),
+                               parent=form)
     return form

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,9 +30,9 @@ from scs_victims.progress import ProgressCallback
 from scs_victims.services.people import UnmergeResult, unmerge
 from scs_victims.services.person_timeline import PersonDetail, TimelineEntry, person_detail
 from ui.context import AppContext
+from ui.table_model import RowsTableModel
 from ui.widgets import RecordTable, uk_date, uk_date_time
 
-Index = QModelIndex | QPersistentModelIndex
 Confirm = Callable[[QWidget, str], bool]
 _TYPE_NAMES = {"asb": "ASB", "burglary": "Burglary", "dv": "DV"}
 TIMELINE_HEADERS = ("Date", "Type", "Reference", "Role", "Details", "Ward", "Repeat")
@@ -54,42 +54,22 @@ def describe_unmerge(result: UnmergeResult) -> str:
             "flag(s) changed.")
 
 
-class TimelineModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[TimelineEntry, ...] = ()
-
-    def set_rows(self, rows: tuple[TimelineEntry, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+class TimelineModel(RowsTableModel[TimelineEntry]):
+    HEADERS = TIMELINE_HEADERS
+    DISPLAY_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
 
     def entry(self, row: int) -> TimelineEntry:
-        return self._rows[row]
+        return self.row_at(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+    def display(self, row: TimelineEntry, column: int) -> str:
+        return (uk_date(row.occurred_on), _TYPE_NAMES[row.crime_type.value], row.reference,
+                row.role.capitalize(), row.summary, row.ward, row.reason)[column]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TIMELINE_HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (uk_date(entry.occurred_on), _TYPE_NAMES[entry.crime_type.value],
-                    entry.reference, entry.role.capitalize(), entry.summary, entry.ward,
-                    entry.reason)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 6):
-            return entry.summary if index.column() == 4 else entry.reason or None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(TIMELINE_HEADERS)):
-            return TIMELINE_HEADERS[section]
+    def tooltip(self, row: TimelineEntry, column: int) -> str | None:
+        if column == 4:
+            return row.summary
+        if column == 6:
+            return row.reason or None
         return None
 
 
@@ -156,7 +136,8 @@ class PersonDetailDialog(QDialog):
         self.edit_button = QPushButton("&Edit incident...")
         self.edit_button.clicked.connect(self.edit_selected)
         self.new_button = QPushButton("&New incident for this person...")
-        self.new_button.clicked.connect(self.context.signals.new_incident.emit)
+        self.new_button.clicked.connect(
+            lambda: self.context.signals.new_incident_for.emit(self.person_id))
         self.merges_button = QPushButton("Merge &history / Unmerge...")
         self.merges_button.clicked.connect(self.show_merges)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -3,15 +3,15 @@ the filters change, and sorted by real values (dates as dates, counts as numbers
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from scs_victims.services.people_directory import PersonRow
+from ui.table_model import RowsTableModel
 from ui.widgets import ALIGN_RIGHT, uk_date
 
-Index = QModelIndex | QPersistentModelIndex
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -62,54 +62,49 @@ SORT_KEYS: dict[int, Callable[[PersonRow], Any]] = {
 Sorter = Callable[[int, Qt.SortOrder], list[PersonRow] | None]
 
 
-class PeopleTableModel(QAbstractTableModel):
+class PeopleTableModel(RowsTableModel[PersonRow]):
     """Rows of people; ``set_rows`` replaces them all (a search or a filter)."""
+
+    HEADERS = HEADERS
+    DISPLAY_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+    RIGHT_ALIGNED = _NUMBERS
+    SORT_ROLE = SORT_ROLE
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[PersonRow] = []
         self.sort_column = NAME
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.sorter: Sorter | None = None
 
+    # The base model's hooks -------------------------------------------------------------
+
+    def display(self, row: PersonRow, column: int) -> str:
+        return _text(row, column)
+
+    def tooltip(self, row: PersonRow, column: int) -> str | None:
+        if column != FLAGS or not row.flags:
+            return None
+        parts = []
+        if row.repeat:
+            parts.append("At least one of their incidents is a repeat.")
+        if row.perpetrator:
+            parts.append("Named as the perpetrator on at least one incident.")
+        return " ".join(parts)
+
+    def sort_value(self, row: PersonRow, column: int) -> Any:
+        return SORT_KEYS[column](row)
+
+    def role_data(self, row: PersonRow, column: int, role: int) -> Any:  # noqa: ARG002
+        return row.id if role == PERSON_ID_ROLE else None
+
     # Qt's interface ---------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return _text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:
-            return int(ALIGN_RIGHT.value)
-        if role == Qt.ItemDataRole.ToolTipRole and column == FLAGS and row.flags:
-            parts = []
-            if row.repeat:
-                parts.append("At least one of their incidents is a repeat.")
-            if row.perpetrator:
-                parts.append("Named as the perpetrator on at least one incident.")
-            return " ".join(parts)
-        if role == PERSON_ID_ROLE:
-            return row.id
-        if role == SORT_ROLE:
-            return SORT_KEYS[column](row)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in _NUMBERS:
-                return int(ALIGN_RIGHT.value)
-        return None
+        if (role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal
+                and section in _NUMBERS):
+            return int(ALIGN_RIGHT.value)
+        return super().headerData(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(HEADERS):
@@ -121,23 +116,16 @@ class PeopleTableModel(QAbstractTableModel):
                           reverse=order == Qt.SortOrder.DescendingOrder)
         # A reset rather than a layout change: persistent indexes need no remapping, and the
         # selection of a sorted list of 300,000 is not worth keeping.
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        super().set_rows(rows)
 
     # Ours -------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[PersonRow], *, ordered: bool = False) -> None:
+    def set_rows(self, rows: Sequence[PersonRow], *, ordered: bool = False) -> None:
         """Show these rows; ``ordered``: they are already in the current sort order."""
         if not ordered:
             rows = sorted(rows, key=SORT_KEYS[self.sort_column],
                           reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> PersonRow:
-        return self._rows[row]
+        super().set_rows(rows)
 
     def person_ids(self) -> list[int]:
         return [row.id for row in self._rows]

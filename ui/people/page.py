@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.domain.crime_types import CRIME_TYPES
+from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.dates import DateFormatError, parse_date
+from scs_victims.figures import victims_behind
 from scs_victims.progress import ProgressCallback
 from scs_victims.services.people_directory import (
     PeopleDirectory,
@@ -140,7 +141,7 @@ class PeoplePage(QWidget):
         self.merge_button.setToolTip("Select exactly two people to compare and merge them")
         self.merge_button.clicked.connect(self.merge_selected)
         self.new_button = QPushButton("New &incident...")
-        self.new_button.clicked.connect(self.context.signals.new_incident.emit)
+        self.new_button.clicked.connect(self.new_incident)
         self._selection_changed()
 
         buttons = QHBoxLayout()
@@ -363,6 +364,10 @@ class PeoplePage(QWidget):
         ids = filters.get("person_ids")
         self._only_ids = None if ids is None else {int(person_id) for person_id in ids}
         title = str(filters.get("title") or "")
+        if filters.get("date_from") is not None and filters.get("crime_type"):
+            # A figure's victims (Dashboard): exactly the people that number counted.
+            self._show_victims_behind(filters, title)
+            return
         if ids is not None and not title:
             title = f"Showing {len(self._only_ids or ()):,} chosen people"
         self.banner_label.setText(title)
@@ -372,6 +377,29 @@ class PeoplePage(QWidget):
             self.load()
         self.run_search()
 
+    def _show_victims_behind(self, filters: dict[str, Any], title: str) -> None:
+        database = self.context.database
+        crime_type = CrimeType(filters["crime_type"])
+        first, last = filters["date_from"], filters["date_to"]
+        repeat_only = bool(filters.get("repeat_only"))
+        self.repeat_only.setChecked(False)  # the figure's own rule decides, not "ever"
+
+        def work(_progress: ProgressCallback) -> set[int]:
+            with database.session() as session:
+                return victims_behind(session, crime_type, first, last,
+                                      repeat_only=repeat_only)
+
+        def done(ids: set[int]) -> None:
+            self._only_ids = ids
+            self.banner_label.setText(title or f"Showing {len(ids):,} victims")
+            self.banner.setVisible(True)
+            if self.directory is None and not self._loading:
+                self._shown_once = True
+                self.load()
+            self.run_search()
+
+        self.context.operations.run(work, done, parent=self, latest_key="people-figure")
+
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
@@ -380,6 +408,14 @@ class PeoplePage(QWidget):
         self.table.save_state()
 
     # Opening and merging --------------------------------------------------------------------
+
+    def new_incident(self) -> None:
+        """A new incident, with the selected person (if exactly one) as its victim."""
+        selected = self._selected_ids()
+        if len(selected) == 1:
+            self.context.signals.new_incident_for.emit(selected[0])
+        else:
+            self.context.signals.new_incident.emit()
 
     def _selected_ids(self) -> list[int]:
         return [self.model.row_at(row).id for row in self.table.selected_rows()]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from scs_victims.services.backups import BackupFile
 from scs_victims.services.wards import (
@@ -16,10 +16,10 @@ from scs_victims.services.wards import (
     WardRecord,
     count_problem,
 )
-from ui.widgets import ALIGN_RIGHT, uk_date_time
+from ui.table_model import RowsTableModel
+from ui.widgets import uk_date_time
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 NAME, CODE, POPULATION, HOUSEHOLDS, INCIDENTS = range(5)
 
 
@@ -46,34 +46,26 @@ def parse_count(text: str) -> tuple[int | None, str | None]:
     return value, count_problem(value)
 
 
-class WardsModel(QAbstractTableModel):
+class WardsModel(RowsTableModel[_Ward]):
     """The ward list being edited. A refused value is not stored: ``problem`` says why."""
 
     HEADERS = ("Name", "Code", "Population", "Households", "Incidents")
+    RIGHT_ALIGNED = (POPULATION, HOUSEHOLDS, INCIDENTS)
     problem = Signal(str)
     edited = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._wards: list[_Ward] = []
         self.dirty = False
 
     def set_wards(self, wards: Sequence[WardRecord]) -> None:
-        self.beginResetModel()
-        self._wards = [_Ward(ward.id, ward.name, ward.code, ward.population, ward.households,
-                             ward.incidents) for ward in wards]
         self.dirty = False
-        self.endResetModel()
+        self.set_rows([_Ward(ward.id, ward.name, ward.code, ward.population, ward.households,
+                             ward.incidents) for ward in wards])
 
     def edits(self) -> list[WardEdit]:
         return [WardEdit(ward.id, ward.name, ward.code, ward.population, ward.households)
-                for ward in self._wards]
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self._wards)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
+                for ward in self._rows]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -83,35 +75,23 @@ class WardsModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        ward = self._wards[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            value = (ward.name, ward.code, ward.population, ward.households,
-                     ward.incidents)[column]
-            if value is None:
-                return ""
-            if isinstance(value, int) and role == Qt.ItemDataRole.DisplayRole:
-                return f"{value:,}"
-            return str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= POPULATION:
-            return int(ALIGN_RIGHT)
-        return None
+    def display(self, row: _Ward, column: int) -> str:
+        value = _value(row, column)
+        if isinstance(value, int):
+            return f"{value:,}"
+        return value or ""
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
+    def role_data(self, row: _Ward, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.EditRole:
+            value = _value(row, column)
+            return "" if value is None else str(value)
         return None
 
     def setData(self, index: Index, value: Any,  # noqa: N802 - Qt override
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
-        ward = self._wards[index.row()]
+        ward = self._rows[index.row()]
         text = "" if value is None else str(value)
         column = index.column()
         if column == NAME:
@@ -149,9 +129,9 @@ class WardsModel(QAbstractTableModel):
         return False
 
     def add_ward(self, name: str) -> int:
-        row = len(self._wards)
+        row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._wards.append(_Ward(None, name, None, None, None, 0))
+        self._rows.append(_Ward(None, name, None, None, None, 0))
         self.endInsertRows()
         self.dirty = True
         self.edited.emit()
@@ -159,61 +139,40 @@ class WardsModel(QAbstractTableModel):
 
     def remove_ward(self, row: int) -> str | None:
         """Remove a row, or say why it cannot go (incidents use it)."""
-        ward = self._wards[row]
+        ward = self._rows[row]
         if ward.incidents:
             return (f"{ward.name} cannot be removed: {ward.incidents:,} incident"
                     f"{'s are' if ward.incidents != 1 else ' is'} recorded in it.")
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._wards[row]
+        del self._rows[row]
         self.endRemoveRows()
         self.dirty = True
         self.edited.emit()
         return None
 
 
-class BackupsModel(QAbstractTableModel):
+class BackupsModel(RowsTableModel[BackupFile]):
     """The backup files: name, when, how big."""
 
     HEADERS = ("File", "Made", "Size")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._backups: list[BackupFile] = []
+    RIGHT_ALIGNED = (2,)
 
     def set_backups(self, backups: Sequence[BackupFile]) -> None:
-        self.beginResetModel()
-        self._backups = list(backups)
-        self.endResetModel()
+        self.set_rows(backups)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self._backups)
+    def display(self, row: BackupFile, column: int) -> str:
+        if column == 0:
+            return row.path.name
+        if column == 1:
+            return uk_date_time(row.modified)
+        return _size(row.size)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def tooltip(self, row: BackupFile, column: int) -> str | None:
+        return str(row.path) if column == 0 else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        backup = self._backups[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return backup.path.name
-            if column == 1:
-                return uk_date_time(backup.modified)
-            return _size(backup.size)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return str(backup.path)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(ALIGN_RIGHT)
-        return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
+def _value(ward: _Ward, column: int) -> str | int | None:
+    return (ward.name, ward.code, ward.population, ward.households, ward.incidents)[column]
 
 
 def _size(size: int) -> str:
