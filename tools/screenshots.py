@@ -76,18 +76,19 @@ def main(argv: list[str] | None = None) -> int:
         # The person detail (timeline) and the incident form, over the People screen.
         window.go_to(window.people)
         settle(window, 1.0)
-        view = getattr(window.people, "table", None)
-        if view is not None and view.model() is not None and view.model().rowCount() > 0:
-            before = set(QApplication.topLevelWidgets())
-            view.selectRow(0)
-            person_id = getattr(window.people, "selected_person_ids", lambda: [])()
-            if person_id:
-                window.context.signals.open_person.emit(person_id[0])
-                settle(window, 1.5)
-                for dialog in new_dialogs(before):
-                    dialog.grab().save(str(args.out / "person.png"))
-                    print("wrote person.png")
-                    dialog.close()
+        model = window.people.model
+        # The person with the most incidents: their timeline shows repeats and alerts.
+        rows = [model.row_at(row) for row in range(model.rowCount())]
+        busiest = max(rows, key=lambda person: person.asb + person.burglary + person.dv)
+        before = set(QApplication.topLevelWidgets())
+        window.context.signals.open_person.emit(busiest.id)
+        settle(window, 1.5)
+        for dialog in new_dialogs(before):
+            dialog.resize(1100, 760)
+            settle(window, 0.3)
+            dialog.grab().save(str(args.out / "person.png"))
+            print("wrote person.png")
+            dialog.close()
         before = set(QApplication.topLevelWidgets())
         window.context.signals.new_incident.emit()
         settle(window, 1.0)

@@ -30,7 +30,6 @@ def application() -> QApplication:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("SCS Victims")
-    app.setApplicationDisplayName("SCS Victims")
     app.setOrganizationName("SCS Victims")
     app.setApplicationVersion(__version__)
     return app
