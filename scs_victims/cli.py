@@ -99,9 +99,34 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("name", metavar="NAME")
     settings_set.add_argument("value", metavar="VALUE")
 
+    _add_marac_commands(commands)
+
     commands.add_parser("recompute", help="recompute every repeat flag")
     commands.add_parser("check", help="check the database file is sound")
     return parser
+
+
+def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    marac = commands.add_parser("marac", help="MARAC referrals and the SafeLives return")
+    marac_commands = marac.add_subparsers(dest="marac_command", required=True,
+                                          metavar="ACTION", parser_class=_Parser)
+    marac_import = marac_commands.add_parser("import", help="import MARAC referrals from CSV")
+    marac_import.add_argument("file", type=Path, metavar="FILE.csv")
+    marac_import.add_argument("--skip-invalid", action="store_true",
+                              help="import the valid rows and write the others to a rejects "
+                              "file")
+    marac_import.add_argument("--rejects", type=Path, metavar="OUT.csv",
+                              help="where --skip-invalid writes rejected rows "
+                              "(default: FILE-rejects.csv beside the input)")
+    marac_return = marac_commands.add_parser("return",
+                                             help="the SafeLives quarterly MARAC data return")
+    marac_return.add_argument("--from", dest="first", type=_date, required=True,
+                              metavar="DATE")
+    marac_return.add_argument("--to", dest="last", type=_date, required=True, metavar="DATE")
+    marac_return.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    marac_return.add_argument("--out", required=True, metavar="FILE",
+                              help="output file, or - for CSV on standard output")
+    # `marac pack` (the printed meeting pack) is added here, handled in _MARAC_HANDLERS.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -392,6 +417,65 @@ def _check(database: Database, _args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _marac(database: Database, args: argparse.Namespace) -> int:
+    return _MARAC_HANDLERS[args.marac_command](database, args)
+
+
+def _marac_import(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.marac.importing import import_referrals
+
+    progress = _ProgressLine(f"Importing {args.file.name}")
+    try:
+        summary = import_referrals(database, args.file, skip_invalid=args.skip_invalid,
+                                   rejects_path=args.rejects, progress=progress)
+    finally:
+        progress.finish()
+    encoding = "" if summary.encoding == "UTF-8" else f" (read as {summary.encoding})"
+    _say(f"Imported {args.file.name}{encoding}: {summary.imported} new MARAC referrals, "
+         f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
+         sys.stdout)
+    if summary.rejects_path is not None:
+        _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
+        for error in summary.errors[:MAX_ERRORS_SHOWN]:
+            _say(f"  {error}")
+    _mention_unknown_columns(summary.unknown_columns)
+    return EXIT_OK
+
+
+def _marac_return(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.exports import write_text_atomically
+    from scs_victims.marac.safelives_return import (
+        compute_return,
+        return_csv_text,
+        write_return_xlsx,
+    )
+    from scs_victims.settings import load_area
+
+    if args.last < args.first:
+        raise UserError("--to must not be before --from.")
+    if args.format == "xlsx" and args.out == "-":
+        raise UserError("An XLSX return needs a file: give --out FILE.xlsx.")
+    with database.session() as session:
+        result = compute_return(session, args.first, args.last)
+        area_name = load_area(session).area_name
+    if args.format == "xlsx":
+        write_return_xlsx(result, Path(args.out), area_name=area_name)
+    elif args.out == "-":
+        sys.stdout.write(return_csv_text(result))
+        return EXIT_OK
+    else:
+        write_text_atomically(Path(args.out), return_csv_text(result))
+    _say(f"Wrote the return for {len(result.meetings)} meetings to {args.out}.", sys.stdout)
+    return EXIT_OK
+
+
+_MARAC_HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+    "import": _marac_import,
+    "return": _marac_return,
+    # "pack": the printed meeting pack.
+}
+
+
 _HANDLERS = {
     "wards": _wards,
     "import": _import,
@@ -401,4 +485,5 @@ _HANDLERS = {
     "settings": _settings,
     "recompute": _recompute,
     "check": _check,
+    "marac": _marac,
 }

@@ -34,6 +34,10 @@ class RuleSettings:
     dv_escalation_incidents: int = 3
     dv_escalation_within_months: int = 12
     dv_escalation_police_only: bool = False
+    # MARAC (definitions §6): a DASH score at or above this is visible high risk; a repeat
+    # referral is keyed on the victim and perpetrator, or on the victim alone when set.
+    marac_dash_threshold: int = 14
+    marac_repeat_victim_only: bool = False
 
     def window_months(self, crime_type: CrimeType) -> int:
         value: int = getattr(self, f"window_months_{crime_type.value}")
@@ -70,6 +74,8 @@ class AreaSettings:
         "dv_repeat_incident_rate": 21.0,
     })
     baselines: dict[str, float] = field(default_factory=dict)
+    # For MARAC cases per 10,000 adult females (definitions §6); None when not known.
+    female_population_16_plus: int | None = None
 
 
 _RULES = "rules"

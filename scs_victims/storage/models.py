@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -271,4 +272,205 @@ class AlertReview(Base):
         CheckConstraint("crime_type IN ('asb', 'burglary', 'dv')", name="crime_type_known"),
         CheckConstraint("subject IN ('person', 'address')", name="subject_known"),
         Index("ix_alert_reviews_subject", "subject", "subject_id", "kind"),
+    )
+
+
+# --- MARAC (definitions §6; scs_victims.marac) ----------------------------------------------
+# The SafeLives sources of a referral, stored as these codes (scs_victims.marac.vocabulary).
+MARAC_AGENCY_CODES = (
+    "police", "idva", "childrens_social_care", "adult_social_care", "primary_care",
+    "secondary_care", "mental_health", "substance_misuse", "probation", "voluntary_sector",
+    "mash", "education", "housing", "other",
+)  # fmt: skip
+MARAC_ACTION_STATUSES = ("open", "done", "not_possible", "agency_did_not_act")
+_AGENCY_LIST = ", ".join(f"'{code}'" for code in MARAC_AGENCY_CODES)
+
+
+class MaracMeeting(Base):
+    __tablename__ = "marac_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_date: Mapped[date] = mapped_column(Date, unique=True)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    chair: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MaracReferral(Base):
+    """A referral of a case (a victim and the perpetrator(s) of the abuse against them).
+
+    Whether it is a repeat is never stored: it depends on other referrals and on merges of
+    people, so scs_victims.marac.rules works it out whenever it is needed. Potential
+    escalation is stored as found in the incident store when the referral was recorded.
+    Ethnicity, gender, LGBT+ and disability are kept as recorded on the referral, for the
+    SafeLives return.
+    """
+
+    __tablename__ = "marac_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    referral_date: Mapped[date] = mapped_column(Date, index=True)
+    victim_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    victim_gender: Mapped[str | None] = mapped_column(String(10))
+    victim_ethnicity: Mapped[str | None] = mapped_column(String(80))
+    victim_lgbt: Mapped[bool | None] = mapped_column(Boolean)
+    victim_disabled: Mapped[bool | None] = mapped_column(Boolean)
+    relationship: Mapped[str | None] = mapped_column(String(12))
+    referrer: Mapped[str | None] = mapped_column(String(200))
+    children_count: Mapped[int] = mapped_column(Integer, default=0)
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    safe_to_call: Mapped[bool | None] = mapped_column(Boolean)
+    safe_contact: Mapped[str | None] = mapped_column(Text)  # safe number, safe times
+    # Printed packs leave the victim's address out when this is set.
+    withhold_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    dash_score: Mapped[int | None] = mapped_column(Integer)
+    professional_judgement: Mapped[bool] = mapped_column(Boolean, default=False)
+    judgement_reason: Mapped[str | None] = mapped_column(Text)
+    potential_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+    idva: Mapped[str | None] = mapped_column(String(200))
+    police_reference: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(40))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 24)",
+                        name="dash_score_range"),
+        CheckConstraint("children_count >= 0", name="children_not_negative"),
+        CheckConstraint(
+            "victim_gender IS NULL OR victim_gender IN ('female', 'male', 'other', 'unknown')",
+            name="victim_gender_known",
+        ),
+        CheckConstraint(
+            "relationship IS NULL OR relationship IN ('partner', 'ex-partner', 'family', 'other')",
+            name="relationship_known",
+        ),
+    )
+
+
+class MaracReferralAgency(Base):
+    """A referring agency of a referral: a case referred by two counts one half to each."""
+
+    __tablename__ = "marac_referral_agencies"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("marac_referrals.id"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint(f"agency IN ({_AGENCY_LIST})", name="agency_known"),
+    )
+
+
+class MaracPerpetrator(Base):
+    """A perpetrator of a referral: a person, or only a name when there was not enough to key
+    one (definitions §2); a name is matched within the victim's own cases."""
+
+    __tablename__ = "marac_perpetrators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("marac_referrals.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    forename: Mapped[str | None] = mapped_column(String(100))
+    surname: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint("person_id IS NOT NULL OR surname IS NOT NULL", name="person_or_name"),
+    )
+
+
+class MaracChild(Base):
+    __tablename__ = "marac_children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("marac_referrals.id"), index=True)
+    age: Mapped[int | None] = mapped_column(Integer)
+    school: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (CheckConstraint("age IS NULL OR age >= 0", name="age_not_negative"),)
+
+
+class DashAssessment(Base):
+    """A DASH risk checklist, with the version of its questions and the threshold then."""
+
+    __tablename__ = "dash_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("marac_referrals.id"), index=True)
+    questions_version: Mapped[str] = mapped_column(String(60))
+    threshold: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DashAnswer(Base):
+    __tablename__ = "dash_answers"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("dash_assessments.id"),
+                                               primary_key=True)
+    question: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer: Mapped[str] = mapped_column(String(10))
+    # Who gave the information, when it was not the victim.
+    source: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint("answer IN ('yes', 'no', 'dont_know')", name="answer_known"),
+    )
+
+
+class MaracMeetingCase(Base):
+    """A referral on a meeting's list, with what the agencies shared about it."""
+
+    __tablename__ = "marac_meeting_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("marac_meetings.id"), index=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("marac_referrals.id"), index=True)
+    information_shared: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "referral_id"),
+    )
+
+
+class MaracAttendance(Base):
+    __tablename__ = "marac_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("marac_meetings.id"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(30), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    attendee: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint(f"agency IN ({_AGENCY_LIST})", name="agency_known"),
+        CheckConstraint("status IN ('present', 'apologies')", name="status_known"),
+    )
+
+
+class MaracAction(Base):
+    __tablename__ = "marac_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_case_id: Mapped[int] = mapped_column(ForeignKey("marac_meeting_cases.id"),
+                                                 index=True)
+    agency: Mapped[str] = mapped_column(String(30))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint(f"agency IN ({_AGENCY_LIST})", name="agency_known"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in MARAC_ACTION_STATUSES) + ")",
+            name="status_known",
+        ),
+        Index("ix_marac_actions_status_due_on", "status", "due_on"),
     )

@@ -43,6 +43,10 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("dv_escalation_within_months", "Withi&n"),
         ("dv_escalation_police_only", "Count police-reported incidents &only"),
     )),
+    ("MARAC", (
+        ("marac_dash_threshold", "DASH high-risk thres&hold"),
+        ("marac_repeat_victim_only", "Repeat referral: &key on the victim alone"),
+    )),
 )
 MAX_VALUE = 240
 

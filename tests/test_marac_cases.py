@@ -1,0 +1,134 @@
+"""The DASH checklist as data, and the services behind the MARAC screens."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from scs_victims.errors import InputRefused
+from scs_victims.marac.cases import (
+    PerpetratorInput,
+    ReferralInput,
+    add_action,
+    create_referral,
+    outstanding_actions,
+    record_dash,
+    set_action_status,
+    set_attendance,
+)
+from scs_victims.marac.dash import CURRENT_VERSION, dash_score, load_questions
+from scs_victims.marac.meetings import assign_case, schedule_meeting
+from scs_victims.services.incidents import FormInvalid
+from scs_victims.services.rules import change_rules
+from scs_victims.storage.database import Database
+from scs_victims.storage.models import AuditEvent, DashAnswer, MaracReferral, Person
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_checklist_has_24_questions_a_version_and_a_note_to_check_it() -> None:
+    questions = load_questions()
+    assert questions.version == CURRENT_VERSION
+    assert [q.number for q in questions.questions] == list(range(1, 25))
+    assert questions.questions[0].text.startswith("Has the current incident resulted in injury")
+    assert "checked against the current SafeLives form" in questions.note
+    assert questions.default_threshold == 14
+
+
+def test_the_packaged_checklist_is_the_one_in_resources() -> None:
+    packaged = REPO / "scs_victims" / "marac" / "dash" / f"{CURRENT_VERSION}.json"
+    kept = REPO / "resources" / "dash" / f"{CURRENT_VERSION}.json"
+    assert json.loads(packaged.read_text("utf-8")) == json.loads(kept.read_text("utf-8"))
+
+
+def test_the_score_counts_the_yes_answers() -> None:
+    assert dash_score({1: "yes", 2: "no", 3: "dont_know", 4: "yes"}) == 2
+
+
+def _people(database: Database) -> tuple[int, int]:
+    with database.session() as session:
+        victim = Person(forename="Ann", surname="Lee", created_at=datetime.now())
+        perpetrator = Person(forename="Bob", surname="Lee", created_at=datetime.now())
+        session.add_all([victim, perpetrator])
+        session.flush()
+        return victim.id, perpetrator.id
+
+
+def _referral(victim: int, perpetrator: int, **changes: object) -> ReferralInput:
+    values: dict[str, object] = {
+        "reference": "M1", "referral_date": date(2025, 1, 10), "victim_id": victim,
+        "perpetrators": [PerpetratorInput(person_id=perpetrator)], "agencies": ["police"]}
+    values.update(changes)
+    return ReferralInput(**values)  # type: ignore[arg-type]
+
+
+def test_a_referral_with_dash_at_the_threshold_is_visible_high_risk(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        referral_id = create_referral(session, _referral(victim, perpetrator))
+        answers = {n: ("yes" if n <= 14 else "no", "police" if n == 1 else None)
+                   for n in range(1, 25)}
+        result = record_dash(session, referral_id, answers, assessed_on=date(2025, 1, 10))
+    assert (result.score, result.threshold, result.high_risk) == (14, 14, True)
+    with database.session() as session:
+        assert session.get(MaracReferral, referral_id).dash_score == 14  # type: ignore[union-attr]
+        sources = dict(session.execute(select(DashAnswer.question, DashAnswer.source)).all())
+        assert sources[1] == "police" and sources[2] is None
+        assert {"marac_referral", "dash_assessment"} <= set(
+            session.scalars(select(AuditEvent.entity)))
+
+
+def test_the_threshold_is_a_setting_kept_with_the_assessment(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        change_rules(session, {"marac_dash_threshold": 17})
+        referral_id = create_referral(session, _referral(victim, perpetrator))
+        result = record_dash(session, referral_id, {n: ("yes", None) for n in range(1, 15)},
+                             assessed_on=date(2025, 1, 10))
+    assert (result.threshold, result.high_risk) == (17, False)
+
+
+def test_an_answer_outside_the_checklist_is_refused(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        referral_id = create_referral(session, _referral(victim, perpetrator))
+        with pytest.raises(InputRefused, match="no question 25"):
+            record_dash(session, referral_id, {25: ("yes", None)}, assessed_on=date(2025, 1, 1))
+        with pytest.raises(InputRefused, match="not Yes, No or Don't know"):
+            record_dash(session, referral_id, {1: ("maybe", None)}, assessed_on=date(2025, 1, 1))
+
+
+def test_a_bad_referral_names_each_field_and_saves_nothing(database: Database) -> None:
+    victim, _ = _people(database)
+    with database.session() as session, pytest.raises(FormInvalid) as refused:
+        create_referral(session, _referral(victim, 0, perpetrators=[PerpetratorInput()],
+                                           agencies=["police", "police"],
+                                           professional_judgement=True,
+                                           referral_date=date(2099, 1, 1)))
+    assert set(refused.value.errors) == {"referral_date", "perpetrators", "agencies",
+                                         "judgement_reason"}
+    with database.session() as session:
+        assert session.scalars(select(MaracReferral)).first() is None
+
+
+def test_actions_stay_outstanding_until_closed(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        referral_id = create_referral(session, _referral(victim, perpetrator))
+        meeting = schedule_meeting(session, date(2025, 1, 15), "Town Hall", "DI Example")
+        case = assign_case(session, meeting, referral_id)
+        set_attendance(session, meeting, "housing", "apologies")
+        first = add_action(session, case, agency="housing", what="Fit a door alarm",
+                           due_on=date(2025, 1, 31))
+        second = add_action(session, case, agency="police", what="Flag the address")
+        set_action_status(session, second, "done", "Flagged on 16/01/2025")
+    with database.session() as session:
+        with pytest.raises(InputRefused, match="already a MARAC meeting"):
+            schedule_meeting(session, date(2025, 1, 15), None, None)
+        pending = outstanding_actions(session, date(2025, 2, 12), on=date(2025, 2, 1))
+        assert [(a.id, a.overdue, a.referral_reference) for a in pending] == [(first, True, "M1")]
+        assert outstanding_actions(session, date(2025, 1, 15)) == []  # not before that meeting
