@@ -126,7 +126,12 @@ def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     marac_return.add_argument("--format", choices=["csv", "xlsx"], required=True)
     marac_return.add_argument("--out", required=True, metavar="FILE",
                               help="output file, or - for CSV on standard output")
-    # `marac pack` (the printed meeting pack) is added here, handled in _MARAC_HANDLERS.
+    marac_pack = marac_commands.add_parser("pack", help="print a meeting's pack as PDF")
+    marac_pack.add_argument("--meeting", type=_date, required=True, metavar="DATE",
+                            help="the date of the meeting")
+    marac_pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    marac_pack.add_argument("--research-list", action="store_true",
+                            help="print the research list for the agencies instead")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -469,10 +474,35 @@ def _marac_return(database: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _marac_pack(database: Database, args: argparse.Namespace) -> int:
+    import os
+
+    from scs_victims.marac.documents import (
+        meeting_on_date,
+        render_meeting_pack,
+        render_research_list,
+    )
+
+    with database.session() as session:
+        meeting_id = meeting_on_date(session, args.meeting)
+        render = render_research_list if args.research_list else render_meeting_pack
+        pdf = render(session, meeting_id)
+    # Beside the target, then renamed: a reader never sees half a PDF.
+    partial = args.out.with_name(args.out.name + ".partial")
+    try:
+        partial.write_bytes(pdf)
+        os.replace(partial, args.out)
+    except OSError as exc:
+        raise UserError(f"Could not write {args.out}: {exc.strerror or exc}.") from None
+    what = "research list" if args.research_list else "meeting pack"
+    _say(f"Wrote the {what} for {args.meeting:%d/%m/%Y} to {args.out}.", sys.stdout)
+    return EXIT_OK
+
+
 _MARAC_HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "import": _marac_import,
     "return": _marac_return,
-    # "pack": the printed meeting pack.
+    "pack": _marac_pack,
 }
 
 
