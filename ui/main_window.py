@@ -26,6 +26,7 @@ from ui.dashboard.page import DashboardPage
 from ui.importer.wizard import ImportWizard
 from ui.incidents.form import open_incident_form
 from ui.incidents.page import IncidentsPage
+from ui.marac.page import MaracPage
 from ui.people.page import PeoplePage
 from ui.reports.page import ReportsPage
 from ui.settings.page import SettingsPage
@@ -43,12 +44,12 @@ class MainWindow(QMainWindow):
         self.people = PeoplePage(context)
         self.incidents = IncidentsPage(context)
         self.alerts = AlertsPage(context)
+        self.marac = MaracPage(context)
         self.reports = ReportsPage(context)
         self.settings_page = SettingsPage(context)
-        # MARAC (its own issue) takes its place between Alerts and Reports.
         self.pages: list[tuple[str, QWidget]] = [
             ("Dashboard", self.dashboard), ("People", self.people),
-            ("Incidents", self.incidents), ("Alerts", self.alerts),
+            ("Incidents", self.incidents), ("Alerts", self.alerts), ("MARAC", self.marac),
             ("Reports", self.reports), ("Settings", self.settings_page),
         ]
         self._build_body()
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         signals.data_changed.connect(self.refresh)
         signals.settings_changed.connect(self.update_title)
         self.dashboard.open_alerts.connect(self.show_alerts)
+        self.dashboard.open_marac.connect(self.show_marac_meetings)
 
     # Behaviour ----------------------------------------------------------------------------
 
@@ -202,6 +204,11 @@ class MainWindow(QMainWindow):
         """The Alerts screen, showing one kind of alert ('' for every kind)."""
         self.go_to(self.alerts)
         self.alerts.show_kind(kind)
+
+    def show_marac_meetings(self) -> None:
+        """The MARAC screen's meetings, where overdue actions are chased."""
+        self.go_to(self.marac)
+        self.marac.show_meetings()
 
     def open_import_wizard(self) -> None:
         ImportWizard(self.context, self).open()

@@ -24,7 +24,8 @@ def _window(qtbot: Any, context: AppContext) -> MainWindow:
 def test_navigation_lists_every_screen_in_order(qtbot: Any, demo_context: AppContext) -> None:
     window = _window(qtbot, demo_context)
     titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
-    assert titles == ["Dashboard", "People", "Incidents", "Alerts", "Reports", "Settings"]
+    assert titles == ["Dashboard", "People", "Incidents", "Alerts", "MARAC", "Reports",
+                      "Settings"]
 
 
 def test_title_names_area_and_database(qtbot: Any, demo_context: AppContext) -> None:
@@ -51,6 +52,10 @@ def test_ctrl_number_switches_screen(qtbot: Any, demo_context: AppContext) -> No
     assert window.current_page() is window.incidents
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.alerts
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.marac
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.settings_page
 
 
 def test_layout_and_page_are_remembered(qtbot: Any, demo_context: AppContext) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from scs_victims.alerts import AlertKind
 from scs_victims.domain.crime_types import CRIME_TYPES
+from scs_victims.marac.queries import overdue_action_count
 from scs_victims.services.dashboard import Dashboard, dashboard
 from ui.alerts.model import kind_count
 from ui.context import AppContext
@@ -36,6 +37,7 @@ YEAR_TO_DATE = "Financial year to date"
 class DashboardPage(QWidget):
     # A kind of alert (AlertKind value, "" for all): the main window shows the Alerts screen.
     open_alerts = Signal(str)
+    open_marac = Signal()  # the MARAC screen, for its overdue actions
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,11 @@ class DashboardPage(QWidget):
         top.addWidget(self.action_label)
         top.addWidget(self.action_count)
         top.addWidget(self.alerts_button)
+        # MARAC actions past their due date, chased at the next meeting.
+        self.marac_overdue = NumberButton()
+        self.marac_overdue.setText("…")
+        self.marac_overdue.clicked.connect(self.open_marac.emit)
+        top.addWidget(self.marac_overdue)
 
         self.alert_counts: dict[AlertKind, NumberButton] = {}
         alerts_box = QGroupBox("Open alerts")
@@ -124,6 +131,17 @@ class DashboardPage(QWidget):
 
         self.context.operations.run(work, self.show_dashboard, parent=self,
                                     latest_key=f"dashboard-{id(self)}")
+
+        def overdue(_progress: object) -> int:
+            with database.session() as session:
+                return overdue_action_count(session, today)
+
+        self.context.operations.run(overdue, self.show_marac_overdue, parent=self,
+                                    latest_key=f"dashboard-marac-{id(self)}")
+
+    def show_marac_overdue(self, count: int) -> None:
+        text = f"{count:,} overdue MARAC action{'s' if count != 1 else ''}"
+        self.marac_overdue.set_value(text, f"MARAC: {text}", "Show the MARAC meetings")
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board

@@ -30,6 +30,16 @@ RATE_FIELDS = tuple(name for name in ("targets", "baselines")
                     if name in {item.name for item in fields(AreaSettings)})
 
 
+def parse_population(text: str) -> tuple[int | None, str | None]:
+    """A head count, thousands separators allowed; blank for not known."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None, None
+    if not cleaned.isdigit() or int(cleaned) == 0:
+        return None, "must be a whole number above 0, or blank when not known"
+    return int(cleaned), None
+
+
 def parse_percent(text: str) -> tuple[float | None, str | None]:
     cleaned = text.strip().removesuffix("%").strip()
     if not cleaned:
@@ -64,6 +74,18 @@ class AreaTab(QWidget):
         form.addRow(name_label, self.name_edit)
         form.addRow(self.name_error)
         form.addRow(marking_label, self.marking_edit)
+        # The SafeLives return's cases per 10,000 adult females (MARAC) needs it.
+        self.population_edit = QLineEdit()
+        self.population_edit.setAccessibleName("Female population aged 16+")
+        self.population_edit.setPlaceholderText("blank when not known")
+        self.population_edit.setMaximumWidth(160)
+        self.population_error = QLabel()
+        self.population_error.setWordWrap(True)
+        self.population_error.setVisible(False)
+        population_label = QLabel("&Female population aged 16+:")
+        population_label.setBuddy(self.population_edit)
+        form.addRow(population_label, self.population_edit)
+        form.addRow(self.population_error)
         self.rate_edits: dict[tuple[str, str], QLineEdit] = {}
         rates = QGroupBox("Targets" + (" and baselines" if "baselines" in RATE_FIELDS else "")
                           + " (%, blank for none)")
@@ -113,6 +135,8 @@ class AreaTab(QWidget):
         self.area = area
         self.name_edit.setText(area.area_name)
         self.marking_edit.setText(area.protective_marking)
+        population = area.female_population_16_plus
+        self.population_edit.setText("" if population is None else f"{population:,}")
         for (field_name, key), edit in self.rate_edits.items():
             value = getattr(area, field_name).get(key)
             edit.setText("" if value is None else f"{value:g}")
@@ -144,12 +168,18 @@ class AreaTab(QWidget):
             if value is not None:
                 values[field_name][key] = value
         self._set_error(self.rates_error, None, rate_problem)
+        population, why = parse_population(self.population_edit.text())
+        self._set_error(self.population_error, self.population_edit,
+                        f"The female population aged 16+ {why}." if why else "")
+        if why:
+            self.population_edit.setFocus()
         if problem:
             self.name_edit.setFocus()
-        if problem or rate_problem:
+        if problem or rate_problem or why:
             return
         area = replace(self.area, area_name=name,
-                       protective_marking=self.marking_edit.text().strip(), **values)
+                       protective_marking=self.marking_edit.text().strip(),
+                       female_population_16_plus=population, **values)
         database = self.context.database
 
         def work(_progress: ProgressCallback) -> AreaSettings:

@@ -1,0 +1,347 @@
+"""MARAC > Meetings: schedule a meeting, put referrals on its list, follow it in detail, and
+print its documents (meeting pack, research list, case summary, actions tracker)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scs_victims.errors import UserError
+from scs_victims.marac.documents import (
+    render_actions_tracker,
+    render_case_summary,
+    render_meeting_pack,
+    render_research_list,
+)
+from scs_victims.marac.meetings import assign_case, schedule_meeting
+from scs_victims.marac.queries import (
+    MeetingDetail,
+    MeetingRow,
+    load_meeting,
+    meeting_rows,
+    unlisted_referrals,
+)
+from scs_victims.progress import ProgressCallback
+from ui.context import AppContext
+from ui.incidents.dialogs import error_label
+from ui.marac.common import FileChooser, FileOpener, SavedFileBar, date_edit, read_date
+from ui.marac.meeting_detail import MeetingDetailView
+from ui.marac.models import MeetingsModel
+from ui.widgets import RecordTable, uk_date
+
+
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    meetings: list[MeetingRow]
+    unlisted: list[tuple[int, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A printable document: its button, what it is called, and how it is rendered."""
+
+    button: str
+    title: str
+    file_stem: str
+    render: Callable[[Any, int], bytes]  # (session, meeting or referral id)
+    per_case: bool = False
+
+
+DOCUMENTS = (
+    Document("Print meeting &pack...", "The meeting pack", "MARAC meeting pack",
+             render_meeting_pack),
+    Document("&Research list...", "The research list", "MARAC research list",
+             render_research_list),
+    Document("&Case summary...", "The case summary", "MARAC case summary",
+             render_case_summary, per_case=True),
+    Document("Actions trac&ker...", "The actions tracker", "MARAC actions tracker",
+             render_actions_tracker),
+)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a reader never sees half a document."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+class MeetingsTab(QWidget):
+    def __init__(self, context: AppContext, today: Callable[[], date],
+                 choose_file: Callable[[], FileChooser],
+                 open_file: Callable[[], FileOpener]) -> None:
+        super().__init__()
+        self.context = context
+        self.today = today
+        self.choose_file = choose_file
+        self.model = MeetingsModel(self)
+        self._select_next: int | None = None
+        self._build(open_file)
+
+    # Building -----------------------------------------------------------------------------
+
+    def _build(self, open_file: Callable[[], FileOpener]) -> None:
+        self.meeting_date = date_edit("Date of the new meeting")
+        self.venue = QLineEdit()
+        self.venue.setAccessibleName("Venue of the new meeting")
+        self.chair = QLineEdit()
+        self.chair.setAccessibleName("Chair of the new meeting")
+        self.schedule_button = QPushButton("&Schedule")
+        self.schedule_button.clicked.connect(self.schedule)
+        self.schedule_error = error_label()
+        schedule_box = QGroupBox("Schedule a meeting")
+        schedule_row = QHBoxLayout()
+        for title, widget in (("Da&te:", self.meeting_date), ("&Venue:", self.venue),
+                              ("C&hair:", self.chair)):
+            label = QLabel(title)
+            label.setBuddy(widget)
+            schedule_row.addWidget(label)
+            schedule_row.addWidget(widget, 0 if widget is self.meeting_date else 1)
+        schedule_row.addWidget(self.schedule_button)
+        schedule_column = QVBoxLayout(schedule_box)
+        schedule_column.addLayout(schedule_row)
+        schedule_column.addWidget(self.schedule_error)
+
+        self.table = RecordTable("marac_meetings", self.context.settings)
+        self.table.setAccessibleName("MARAC meetings")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)  # newest first, as loaded
+        self.table.setSelectionMode(RecordTable.SelectionMode.SingleSelection)
+        if not self.table.restore_state():
+            for column, width in enumerate((80, 110, 90, 45)):
+                self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.load_detail())
+
+        self.detail = MeetingDetailView(self.context, self.today, self._changed)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.unlisted = QComboBox()
+        self.unlisted.setAccessibleName("Referrals not yet on a meeting")
+        self.unlisted.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unlisted.setMinimumContentsLength(30)
+        assign_label = QLabel("Add re&ferral:")
+        assign_label.setBuddy(self.unlisted)
+        self.assign_button = QPushButton("Add to this &meeting")
+        self.assign_button.clicked.connect(self.assign)
+        assign_row = QHBoxLayout()
+        assign_row.addWidget(assign_label)
+        assign_row.addWidget(self.unlisted, 1)
+        assign_row.addWidget(self.assign_button)
+
+        self.print_buttons: dict[str, QPushButton] = {}
+        print_row = QHBoxLayout()
+        for document in DOCUMENTS:
+            button = QPushButton(document.button)
+            button.clicked.connect(lambda _=False, document=document: self.print(document))
+            self.print_buttons[document.file_stem] = button
+            print_row.addWidget(button)
+        print_row.addStretch(1)
+        self.saved = SavedFileBar(open_file)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addLayout(assign_row)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addLayout(print_row)
+        right_layout.addWidget(self.saved)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([420, 860])
+        layout = QVBoxLayout(self)
+        layout.addWidget(schedule_box)
+        layout.addWidget(splitter, 1)
+        self._meeting_selected(None)
+
+    # Loading ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> _Lists:
+            with database.session() as session:
+                return _Lists(meeting_rows(session), unlisted_referrals(session))
+
+        self.context.operations.run(work, self._show_lists, parent=self,
+                                    latest_key=f"marac-meetings-{id(self)}")
+
+    def _show_lists(self, lists: _Lists) -> None:
+        selected = self.selected()
+        wanted = self._select_next or (None if selected is None else selected.id)
+        self._select_next = None
+        self.model.set_rows(lists.meetings)
+        self.unlisted.clear()
+        for referral_id, label in lists.unlisted:
+            self.unlisted.addItem(label, referral_id)
+        if not lists.unlisted:
+            self.unlisted.addItem("Every referral is on a meeting's list", None)
+        position = next((row for row, meeting in enumerate(lists.meetings)
+                         if meeting.id == wanted), None)
+        if position is None and lists.meetings:
+            position = self._next_meeting(lists.meetings)
+        if position is not None:
+            self.table.selectRow(position)
+        self.load_detail()
+
+    def _next_meeting(self, meetings: list[MeetingRow]) -> int:
+        """The row of the next meeting from today (else the latest): the one being prepared."""
+        today = self.today()
+        upcoming = [row for row, meeting in enumerate(meetings) if meeting.meeting_date >= today]
+        return upcoming[-1] if upcoming else 0
+
+    def selected(self) -> MeetingRow | None:
+        rows = self.table.selected_rows()
+        return self.model.row_at(rows[0]) if rows else None
+
+    def select_meeting(self, meeting_id: int) -> bool:
+        for row, meeting in enumerate(self.model.rows):
+            if meeting.id == meeting_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def load_detail(self) -> None:
+        meeting = self.selected()
+        self._meeting_selected(meeting)
+        if meeting is None:
+            self.detail.show_detail(None)
+            return
+        database, today = self.context.database, self.today()
+
+        def work(_progress: ProgressCallback) -> MeetingDetail:
+            with database.session() as session:
+                return load_meeting(session, meeting.id, today)
+
+        self.context.operations.run(work, self._show_detail, parent=self,
+                                    latest_key=f"marac-meeting-{id(self)}")
+
+    def _show_detail(self, detail: MeetingDetail) -> None:
+        meeting = self.selected()
+        if meeting is not None and meeting.id == detail.meeting_id:
+            self.detail.show_detail(detail)
+
+    def _meeting_selected(self, meeting: MeetingRow | None) -> None:
+        if meeting is None:
+            self.heading.setText("No meeting selected: schedule one above.")
+        else:
+            where = ", ".join(part for part in (meeting.venue, meeting.chair and
+                                                f"chair {meeting.chair}") if part)
+            self.heading.setText(f"<b>Meeting of {uk_date(meeting.meeting_date)}</b>"
+                                 + (f" ({where})" if where else "")
+                                 + f": {meeting.cases} case{'s' if meeting.cases != 1 else ''}"
+                                 f", {meeting.open_actions} open action"
+                                 f"{'s' if meeting.open_actions != 1 else ''}.")
+        for widget in (self.assign_button, self.unlisted, *self.print_buttons.values()):
+            widget.setEnabled(meeting is not None)
+
+    def _changed(self) -> None:
+        self.context.signals.data_changed.emit()
+
+    # Actions ------------------------------------------------------------------------------
+
+    def schedule(self) -> None:
+        self.schedule_error.setVisible(False)
+        on, problem = read_date(self.meeting_date.text(), required=True)
+        if problem or on is None:
+            self._schedule_refused(problem or "")
+            return
+        venue = self.venue.text().strip() or None
+        chair = self.chair.text().strip() or None
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> int:
+            with database.session() as session:
+                return schedule_meeting(session, on, venue, chair)
+
+        def done(meeting_id: int) -> None:
+            self._select_next = meeting_id
+            for edit in (self.meeting_date, self.venue, self.chair):
+                edit.clear()
+            self._changed()
+
+        def refused(error: BaseException) -> bool:
+            if isinstance(error, UserError):
+                self._schedule_refused(str(error))
+                return True
+            return False
+
+        self.context.operations.run(work, done, parent=self, on_failure=refused)
+
+    def _schedule_refused(self, message: str) -> None:
+        self.schedule_error.setText(message)
+        self.schedule_error.setVisible(True)
+        self.meeting_date.setFocus()
+
+    def assign(self) -> None:
+        meeting = self.selected()
+        referral_id = self.unlisted.currentData()
+        if meeting is None or not isinstance(referral_id, int):
+            return
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> int:
+            with database.session() as session:
+                return assign_case(session, meeting.id, referral_id)
+
+        self.context.operations.run(work, lambda _case: self._changed(), parent=self)
+
+    def print(self, document: Document) -> None:
+        """Render a document on a worker thread and save it where the user chooses."""
+        meeting = self.selected()
+        if meeting is None:
+            return
+        subject = meeting.id
+        suggested = f"{document.file_stem} {meeting.meeting_date:%Y-%m-%d}.pdf"
+        if document.per_case:
+            case = self.detail.selected_case()
+            if case is None:
+                self.saved.label.setText("Select a case in Cases and actions first.")
+                self.saved.open_button.setVisible(False)
+                self.saved.setVisible(True)
+                return
+            subject = case.referral_id
+            suggested = f"{document.file_stem} {case.reference}.pdf"
+        chosen = self.choose_file()(self, f"Save {document.title.lower()}", suggested,
+                                    "PDF files (*.pdf)")
+        if not chosen:
+            return
+        path = Path(chosen)
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> Path:
+            with database.session() as session:
+                data = document.render(session, subject)
+            write_atomically(path, data)
+            return path
+
+        def done(saved: Path) -> None:
+            self.saved.open_button.setVisible(True)
+            self.saved.show_saved(saved, document.title)
+
+        self.context.operations.run(work, done, parent=self,
+                                    label=f"Producing {document.title.lower()} ...")
+
+    def save_state(self) -> None:
+        self.table.save_state()
+        self.detail.save_state()
