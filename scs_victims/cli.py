@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scs_victims import __version__
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
@@ -23,6 +23,11 @@ from scs_victims.domain.rates import format_rate
 from scs_victims.errors import Cancelled, FileRefused, UserError
 from scs_victims.logs import configure_file_logging
 from scs_victims.storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from scs_victims.figures import FigureRow
 
 log = logging.getLogger("scs_victims.cli")
 
@@ -79,8 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
                          choices=[crime_type.value for crime_type in CRIME_TYPES],
                          help="crime types (default: all)")
     figures.add_argument("--by-ward", action="store_true", help="a row for every ward too")
-    figures.add_argument("--format", choices=["csv"], required=True)
-    figures.add_argument("--out", required=True, metavar="FILE", help="output file, or - ")
+    figures.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    figures.add_argument("--out", required=True, metavar="FILE",
+                         help="output file, or - for CSV on standard output")
+    figures.add_argument("--publish", action="store_true",
+                         help="for publication: counts of 1 to 4 shown as <5 (and the counts "
+                         "that would reveal them withheld), their rates left blank")
+    _add_export_commands(commands)
 
     alerts = commands.add_parser("alerts", help="people and places that need action")
     alerts.add_argument("--on", type=_date, default=None, metavar="DATE",
@@ -100,10 +110,40 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("value", metavar="VALUE")
 
     _add_marac_commands(commands)
+    _add_report_commands(commands)
 
     commands.add_parser("recompute", help="recompute every repeat flag")
     commands.add_parser("check", help="check the database file is sound")
     return parser
+
+
+def _add_export_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    export = commands.add_parser("export", help="lists for analysts")
+    export_commands = export.add_subparsers(dest="export_kind", required=True, metavar="KIND",
+                                            parser_class=_Parser)
+    incidents = export_commands.add_parser(
+        "incidents", help="one row per incident, with its repeat flag and reason")
+    incidents.add_argument("--from", dest="first", type=_date, required=True, metavar="DATE")
+    incidents.add_argument("--to", dest="last", type=_date, required=True, metavar="DATE")
+    incidents.add_argument("--type", dest="types", nargs="+", action="extend",
+                           choices=[crime_type.value for crime_type in CRIME_TYPES],
+                           help="crime types (default: all)")
+    incidents.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    incidents.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+
+def _add_report_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    report = commands.add_parser("report", help="reports for the partnership board")
+    report_commands = report.add_subparsers(dest="report_kind", required=True, metavar="KIND",
+                                            parser_class=_Parser)
+    quarterly = report_commands.add_parser(
+        "quarterly", help="the quarterly repeat-victimisation report, as PDF")
+    quarterly.add_argument("--quarter", required=True, metavar="QUARTER",
+                           help='a financial quarter, such as "2024/25 Q1"')
+    quarterly.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    quarterly.add_argument("--publish", action="store_true",
+                           help="for publication: counts of 1 to 4 shown as <5 (and the counts "
+                           "that would reveal them withheld), their rates left blank")
 
 
 def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -330,19 +370,59 @@ def _import(database: Database, args: argparse.Namespace) -> int:
 def _figures(database: Database, args: argparse.Namespace) -> int:
     from scs_victims.exports import figures_csv_text, write_text_atomically
     from scs_victims.figures import compute_figures
+    from scs_victims.reports.suppression import suppress_figures
 
     if args.last < args.first:
         raise UserError("--to must not be before --from.")
+    if args.format == "xlsx" and args.out == "-":
+        raise UserError("A workbook needs a file: give --out FILE.xlsx.")
     periods = periods_between(args.first, args.last, PeriodKind(args.by))
     types = [CrimeType(value) for value in args.types] if args.types else list(CRIME_TYPES)
     with database.session() as session:
         rows = compute_figures(session, periods, types, by_ward=args.by_ward)
-    text = figures_csv_text(rows)
+        if args.format == "xlsx":
+            _figures_workbook(session, Path(args.out), rows, args)
+            _say(f"Wrote {len(rows)} rows to {args.out}.", sys.stdout)
+            return EXIT_OK
+    text = figures_csv_text(suppress_figures(rows) if args.publish else rows)
     if args.out == "-":
         sys.stdout.write(text)
     else:
         write_text_atomically(Path(args.out), text)
         _say(f"Wrote {len(rows)} rows to {args.out}.", sys.stdout)
+    return EXIT_OK
+
+
+def _figures_workbook(session: Session, path: Path, rows: list[FigureRow],
+                      args: argparse.Namespace) -> None:
+    from scs_victims.reports.workbook import figures_definitions, write_figures_workbook
+    from scs_victims.settings import load_area, load_rules
+
+    area = load_area(session)
+    periods = sorted({row.period for row in rows})
+    label = (periods[0].label if len(periods) == 1 else
+             f"{args.first:%d/%m/%Y} to {args.last:%d/%m/%Y}")
+    write_figures_workbook(
+        path, rows, area_name=area.area_name, period_label=label,
+        marking=area.protective_marking, publish=args.publish,
+        definitions=figures_definitions(load_rules(session), first=args.first,
+                                        last=args.last, publish=args.publish))
+
+
+def _export(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.reports.incident_list import export_incident_list
+
+    if args.last < args.first:
+        raise UserError("--to must not be before --from.")
+    types = [CrimeType(value) for value in args.types] if args.types else []
+    progress = _ProgressLine(f"Writing {args.out.name}")
+    try:
+        with database.session() as session:
+            written = export_incident_list(session, args.out, args.first, args.last, types,
+                                           args.format, progress=progress)
+    finally:
+        progress.finish()
+    _say(f"Wrote {written} incidents to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
@@ -499,6 +579,35 @@ def _marac_pack(database: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_document(path: Path, content: bytes) -> None:
+    """Written beside the target, then renamed: a reader never sees half a document."""
+    import os
+
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(content)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+def _report(database: Database, args: argparse.Namespace) -> int:
+    from scs_victims.domain.periods import parse_period_label
+    from scs_victims.reports.quarterly import render_quarterly_report
+
+    try:
+        quarter = parse_period_label(args.quarter)
+    except ValueError as exc:
+        raise UserError(f"{exc}.") from None
+    with database.session() as session:
+        pdf = render_quarterly_report(session, quarter, publish=args.publish)
+    _write_document(args.out, pdf)
+    version = " for publication" if args.publish else ""
+    _say(f"Wrote the {quarter.label} report{version} to {args.out}.", sys.stdout)
+    return EXIT_OK
+
+
 _MARAC_HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "import": _marac_import,
     "return": _marac_return,
@@ -510,10 +619,12 @@ _HANDLERS = {
     "wards": _wards,
     "import": _import,
     "figures": _figures,
+    "export": _export,
     "alerts": _alerts,
     "demo": _demo,
     "settings": _settings,
     "recompute": _recompute,
     "check": _check,
     "marac": _marac,
+    "report": _report,
 }

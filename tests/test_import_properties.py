@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, ParsedIncident, RowChecker
 from scs_victims.importing.incidents import ImportSummary, import_incidents
+from scs_victims.spreadsheets import FORMULA_TRIGGERS, read_cell_text
 from scs_victims.storage.database import Database, open_database
 from scs_victims.storage.models import Incident, Ward
 from tests.helpers.records import stored_records
@@ -166,9 +167,11 @@ def test_any_text_in_one_cell_is_imported_or_rejected(template_db: Path, kind: s
             assert outcome.errors == [] and outcome.rejects_path is None
             with database.session() as session:
                 incident = session.scalars(select(Incident)).one()
-            assert incident.reference == row[HEADER.index("reference")].strip()
+            # Our import reads a cell protected against formula injection as its text.
+            assert incident.reference == read_cell_text(row[HEADER.index("reference")]).strip()
             if column == "description":
-                assert incident.description == (text if text.strip() else None)
+                read = read_cell_text(text)
+                assert incident.description == (read if read.strip() else None)
         else:
             assert outcome.errors and all(error.row == 2 for error in outcome.errors)
             assert all(isinstance(error, RowError) and error.reason for error in outcome.errors)
@@ -177,7 +180,11 @@ def test_any_text_in_one_cell_is_imported_or_rejected(template_db: Path, kind: s
             rejects = read_rejects(outcome.rejects_path)
             assert rejects[0] == [*HEADER, "error"]
             assert len(rejects) == 2
-            assert rejects[1][:-1] == row  # the original cells, exactly as written
+            # The original cells as our import reads them; protected against formula
+            # injection in the file (scs_victims.spreadsheets).
+            assert [read_cell_text(cell) for cell in rejects[1][:-1]] == [
+                read_cell_text(cell) for cell in row]
+            assert not any(cell.startswith(FORMULA_TRIGGERS) for cell in rejects[1])
             assert rejects[1][-1]
 
 

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from scs_victims.errors import InputRefused
+from scs_victims.errors import InputRefused, NotFound
 from scs_victims.marac.cases import (
     PerpetratorInput,
     ReferralInput,
     add_action,
+    clear_attendance,
     create_referral,
     outstanding_actions,
     record_dash,
@@ -21,11 +22,19 @@ from scs_victims.marac.cases import (
     set_attendance,
 )
 from scs_victims.marac.dash import CURRENT_VERSION, dash_score, load_questions
-from scs_victims.marac.meetings import assign_case, schedule_meeting
+from scs_victims.marac.meetings import assign_case, assign_cases, schedule_meeting
+from scs_victims.marac.queries import attendance
 from scs_victims.services.incidents import FormInvalid
 from scs_victims.services.rules import change_rules
+from scs_victims.settings import load_rules
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import AuditEvent, DashAnswer, MaracReferral, Person
+from scs_victims.storage.models import (
+    AuditEvent,
+    DashAnswer,
+    MaracMeetingCase,
+    MaracReferral,
+    Person,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,3 +141,54 @@ def test_actions_stay_outstanding_until_closed(database: Database) -> None:
         pending = outstanding_actions(session, date(2025, 2, 12), on=date(2025, 2, 1))
         assert [(a.id, a.overdue, a.referral_reference) for a in pending] == [(first, True, "M1")]
         assert outstanding_actions(session, date(2025, 1, 15)) == []  # not before that meeting
+
+
+def test_attendance_goes_back_to_not_recorded_and_is_audited(database: Database) -> None:
+    with database.session() as session:
+        meeting = schedule_meeting(session, date(2025, 1, 15), None, None)
+        set_attendance(session, meeting, "housing", "apologies")
+        set_attendance(session, meeting, "police", "present", "PC Invented")
+        clear_attendance(session, meeting, "housing")
+        clear_attendance(session, meeting, "idva")  # never recorded: nothing to do
+    with database.session() as session:
+        assert attendance(session, meeting) == {"police": ("present", "PC Invented")}
+        removed = session.execute(select(AuditEvent.action, AuditEvent.detail).where(
+            AuditEvent.entity == "marac_attendance", AuditEvent.action == "delete")).all()
+        assert [(action, json.loads(detail or "{}")) for action, detail in removed] == [
+            ("delete", {"agency": "housing"})]
+        with pytest.raises(NotFound):
+            clear_attendance(session, meeting + 1, "police")
+
+
+def test_several_referrals_go_on_a_meeting_together_or_not_at_all(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        first = create_referral(session, _referral(victim, perpetrator))
+        second = create_referral(session, _referral(victim, perpetrator, reference="M2"))
+        meeting = schedule_meeting(session, date(2025, 1, 15), None, None)
+        assign_case(session, meeting, first)
+    with database.session() as session:
+        with pytest.raises(NotFound, match="nothing was added"):
+            assign_cases(session, meeting, [second, second + 99])
+    with database.session() as session:
+        listed = set(session.scalars(select(MaracMeetingCase.referral_id)))
+        assert listed == {first}
+        assert assign_cases(session, meeting, [first, second, second]) == 1
+    with database.session() as session:
+        assert set(session.scalars(select(MaracMeetingCase.referral_id))) == {first, second}
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.entity == "marac_case")) == 2
+
+
+@pytest.mark.parametrize(("threshold", "allowed"), [(0, False), (1, True), (24, True),
+                                                    (25, False)])
+def test_the_dash_threshold_is_between_1_and_24(database: Database, threshold: int,
+                                                allowed: bool) -> None:
+    with database.session() as session:
+        if allowed:
+            change_rules(session, {"marac_dash_threshold": threshold})
+        else:
+            with pytest.raises(InputRefused):
+                change_rules(session, {"marac_dash_threshold": threshold})
+    with database.session() as session:
+        assert load_rules(session).marac_dash_threshold == (threshold if allowed else 14)

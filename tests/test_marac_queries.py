@@ -7,26 +7,26 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from scs_victims.marac.cases import (
+    NewPerson,
     PerpetratorInput,
     ReferralInput,
     add_action,
     create_referral,
+    find_or_add_person,
     record_dash,
     set_attendance,
+    set_information_shared,
 )
 from scs_victims.marac.meetings import assign_case, schedule_meeting
 from scs_victims.marac.queries import (
-    NewPerson,
     attendance,
     dash_state,
-    find_or_add_person,
     load_meeting,
     meeting_actions,
     meeting_cases,
     meeting_rows,
     overdue_action_count,
     referral_rows,
-    set_information_shared,
     suggest_reference,
     unlisted_referrals,
 )

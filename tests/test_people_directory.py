@@ -97,6 +97,28 @@ def test_people_keyed_apart_are_two_rows_until_merged(sample: Database) -> None:
     assert len([row for row in directory(sample).rows if row.name == "O'Marrow, Seán"]) == 2
 
 
+def test_a_merged_away_perpetrator_and_postcode_go_to_the_survivor(sample: Database) -> None:
+    # Merged the other way round from the test above: the one merged away is the perpetrator.
+    kept, merged = victim_of(sample, "A-3"), victim_of(sample, "A-2")
+    with sample.session() as session:
+        merge_people(session, kept, merged)
+    people = directory(sample)
+    (sean,) = [row for row in people.rows if row.name == "O'Marrow, Seán"]
+    assert (sean.id, sean.asb, sean.perpetrator) == (kept, 2, True)
+    assert sean.last_incident == date(2025, 6, 2)
+    assert [row.id for row in people.search("n3 2bb")] == [kept]  # the merged one's postcode
+    assert [row.id for row in people.search("n3 7cc")] == [kept]
+
+
+def test_a_perpetrator_who_was_never_a_victim_is_listed_with_no_counts(
+        sample: Database) -> None:
+    add(sample, "A-5", "asb", "06/06/2025", **ZOE, perpetrator_forename="Ivo",
+        perpetrator_surname="Tamsett", perpetrator_dob="02/02/1980")
+    (ivo,) = directory(sample).search("tamsett")
+    assert (ivo.asb, ivo.burglary, ivo.dv, ivo.last_incident, ivo.ward) == (0, 0, 0, None, "")
+    assert ivo.perpetrator and not ivo.repeat and ivo.flags == "Perpetrator"
+
+
 def test_deleted_incidents_count_for_nothing(sample: Database) -> None:
     with sample.session() as session:
         incident = session.execute(

@@ -2,8 +2,9 @@
 
 UTF-8 with or without a BOM, otherwise Windows-1252; header names matched case-insensitively
 with surrounding spaces ignored; Excel row numbers (the header is row 1, a record with a
-multi-line cell is still one row). Memory stays flat: the file is read once to choose the
-encoding, then streamed.
+multi-line cell is still one row); a cell we wrote with an apostrophe against formula
+injection reads as the original text (``spreadsheets.read_cell_text``). Memory stays flat:
+the file is read once to choose the encoding, then streamed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scs_victims.errors import FileRefused, InputRefused, RowError
+from scs_victims.spreadsheets import read_cell_text
 
 if TYPE_CHECKING:
     from scs_victims.importing.mapping import ColumnMapping
@@ -86,6 +88,9 @@ class CsvSource:
                     [RowError(number + 1, "", f"the file cannot be read past this row ({exc})")],
                 ) from exc
             number += 1
+            # Cells we protected against formula injection read back as their original text
+            # (scs_victims.spreadsheets); the check is cheap for the many cells without "'".
+            raw = [read_cell_text(cell) if cell.startswith("'") else cell for cell in raw]
             if not raw or all(not cell.strip() for cell in raw):
                 continue  # Excel leaves empty rows; they are not records.
             problem = None
@@ -125,7 +130,7 @@ def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str],
         )
         reader = csv.reader(text)
         try:
-            header_cells = next(reader)
+            header_cells = [read_cell_text(cell) for cell in next(reader)]
         except StopIteration:
             raise FileRefused("The file is empty: it has no header row.") from None
         except csv.Error as exc:

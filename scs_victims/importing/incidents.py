@@ -9,7 +9,6 @@ same import and rolls it back, so its row errors are exactly those an import wou
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batch
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
 from scs_victims.settings import load_rules
+from scs_victims.spreadsheets import SafeCsvWriter
 from scs_victims.storage.bulk import (
     BulkInserter,
     DeferredIndexes,
@@ -93,7 +93,7 @@ class _CheckDone(ScsError):
     """Ends a check's transaction so that it rolls back (never leaves this module)."""
 
 
-class _Rejects:
+class Rejects:
     """The rejects CSV, written beside its final name and moved there only on commit."""
 
     def __init__(self, path: Path, header: Sequence[str],
@@ -102,7 +102,9 @@ class _Rejects:
         self._label = mapping.label if mapping is not None else str
         self._partial = path.with_name(path.name + ".partial")
         self._handle = self._partial.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle)
+        # The rows as read (protection undone), protected again: re-importing a fixed
+        # rejects file gives the original text.
+        self._writer = SafeCsvWriter(self._handle)
         self._writer.writerow([*header, "error"])
 
     def write(self, raw: Sequence[str], errors: Sequence[RowError]) -> None:
@@ -148,8 +150,8 @@ def import_incidents(
                                 checked_only=validate_only)
         rejects = None
         if skip_invalid and not validate_only:
-            rejects = _Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"),
-                               source.original_header, mapping)
+            rejects = Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"),
+                              source.original_header, mapping)
         if validate_only:
             defer_indexes = False  # rebuilding indexes that are rolled back is wasted work
         try:
@@ -244,7 +246,7 @@ class _Run:
     """The state of one import while it streams through the file."""
 
     def __init__(self, session: Session, source: CsvSource, summary: ImportSummary,
-                 today: date, skip_invalid: bool, rejects: _Rejects | None,
+                 today: date, skip_invalid: bool, rejects: Rejects | None,
                  progress: ProgressCallback, parallel: bool | None,
                  defer_indexes: bool | None = None,
                  mapping: ColumnMapping | None = None) -> None:

@@ -37,9 +37,9 @@ from scs_victims.errors import NotFound
 from scs_victims.marac.cases import OutstandingAction, outstanding_actions
 from scs_victims.marac.rules import (
     REPEAT_WINDOW_MONTHS,
-    _same_case,  # the rule's own test of "the same case"
     load_case_referrals,
     repeat_of,
+    same_case,
 )
 from scs_victims.services.people_directory import display_name
 from scs_victims.settings import load_rules
@@ -188,7 +188,7 @@ def _twelve_months(session: Session, meeting_date: date, listed: set[int], *,
         later = any(other.victim_id == referral.victim_id and other.id != referral.id
                     and (other.referral_date, other.reference)
                     > (referral.referral_date, referral.reference)
-                    and _same_case(referral, other, victim_only) for other in referrals)
+                    and same_case(referral, other, victim_only) for other in referrals)
         if later or referral_id in listed:
             continue
         found.append(AgendaCase(referral.id, referral.reference, referral.referral_date,

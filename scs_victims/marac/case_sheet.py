@@ -30,10 +30,10 @@ from scs_victims.marac.cases import OutstandingAction
 from scs_victims.marac.dash import load_questions
 from scs_victims.marac.rules import (
     REPEAT_WINDOW_MONTHS,
-    _same_case,  # the rule's own test of "the same case"
     is_high_risk,
     load_case_referrals,
     repeat_of,
+    same_case,
 )
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.services.people_directory import age_on, display_name
@@ -254,7 +254,7 @@ def _earlier(session: Session, referral: MaracReferral, victim_id: int, victim_o
     earlier = tuple(
         EarlierReferral(case.reference, case.referral_date,
                         perpetrator_names(session, case.id),
-                        _same_case(case, this, victim_only),
+                        same_case(case, this, victim_only),
                         tuple(meetings.get(case.id, ())))
         for case in before)
     return earlier, repeat

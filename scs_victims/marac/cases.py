@@ -1,4 +1,5 @@
-"""Services for the MARAC screens: referrals, DASH assessments, attendance and actions.
+"""Services for the MARAC screens: referrals (and the people typed on them), DASH
+assessments, attendance, the information shared about a case, and actions.
 
 Each takes the caller's session (one transaction), refuses bad input with ``FormInvalid``
 (field -> sentence; nothing written) and audits every write. Returns ids or plain values.
@@ -14,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scs_victims.audit import record
+from scs_victims.domain.identity import person_key
 from scs_victims.errors import NotFound
 from scs_victims.importing.incident_rows import RELATIONSHIPS
 from scs_victims.marac.dash import CURRENT_VERSION, check_answers, dash_score, load_questions
 from scs_victims.marac.rules import is_high_risk, potential_escalation
-from scs_victims.services.incidents import FormInvalid
+from scs_victims.services.incidents import FormInvalid, find_or_create
 from scs_victims.settings import load_rules
 from scs_victims.storage.models import (
     MARAC_ACTION_STATUSES,
@@ -76,6 +78,34 @@ class ReferralInput:
     victim_ethnicity: str | None = None  # as scs_victims.marac.vocabulary.parse_ethnicity
     victim_lgbt: bool | None = None
     victim_disabled: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    """A victim or perpetrator typed on the referral form rather than picked from People."""
+
+    forename: str | None = None
+    surname: str | None = None
+    date_of_birth: date | None = None
+    reference: str | None = None
+    gender: str | None = None
+
+
+def find_or_add_person(session: Session, person: NewPerson) -> int | None:
+    """The person these details key to (definitions §2), added to People when there is none;
+    None when the details are not enough to key a person (no reference, no date of birth)."""
+    key = person_key(reference=person.reference, forename=person.forename,
+                     surname=person.surname, date_of_birth=person.date_of_birth, postcode=None)
+    if key is None:
+        return None
+    person_id, _root = find_or_create(
+        session, Person, key,
+        {"reference": (person.reference or "").strip() or None,
+         "forename": (person.forename or "").strip() or None,
+         "surname": (person.surname or "").strip() or None,
+         "date_of_birth": person.date_of_birth, "gender": person.gender},
+        now=datetime.now(), entity="person")
+    return person_id
 
 
 def _referral_errors(session: Session, data: ReferralInput, today: date) -> dict[str, str]:
@@ -210,6 +240,28 @@ def set_attendance(session: Session, meeting_id: int, agency: str, status: str,
     session.flush()
     record(session, "update", "marac_attendance", meeting_id,
            {"agency": agency, "status": status})
+
+
+def clear_attendance(session: Session, meeting_id: int, agency: str) -> None:
+    """Take an agency's attendance back to not recorded (audited when there was one)."""
+    if session.get(MaracMeeting, meeting_id) is None:
+        raise NotFound("That meeting no longer exists.")
+    row = session.get(MaracAttendance, (meeting_id, agency))
+    if row is None:
+        return
+    session.delete(row)
+    session.flush()
+    record(session, "delete", "marac_attendance", meeting_id, {"agency": agency})
+
+
+def set_information_shared(session: Session, meeting_case_id: int, text: str) -> None:
+    """What the agencies shared about a case at the meeting (audited, no text in the log)."""
+    case = session.get(MaracMeetingCase, meeting_case_id)
+    if case is None:
+        raise NotFound("That case is no longer on the meeting's list.")
+    case.information_shared = text.strip() or None
+    session.flush()
+    record(session, "update", "marac_case", meeting_case_id, {"information_shared": True})
 
 
 def add_action(session: Session, meeting_case_id: int, *, agency: str, what: str,

@@ -42,13 +42,13 @@ from scs_victims.marac.case_pages import (
 )
 from scs_victims.marac.case_sheet import CaseSheet, case_sheet
 from scs_victims.marac.cases import outstanding_actions
+from scs_victims.marac.queries import attendance
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.pdf.base import escape_text, uk_date
 from scs_victims.services.people_directory import display_name
 from scs_victims.settings import AreaSettings, load_area, load_rules
 from scs_victims.storage.models import (
     MaracAction,
-    MaracAttendance,
     MaracMeeting,
     MaracMeetingCase,
     MaracPerpetrator,
@@ -190,12 +190,6 @@ class MeetingPack(MaracRenderer):
                                 "Status"])
 
 
-def _attendance(session: Session, meeting_id: int) -> dict[str, tuple[str, str | None]]:
-    return {agency: (status, attendee) for agency, status, attendee in session.execute(
-        select(MaracAttendance.agency, MaracAttendance.status, MaracAttendance.attendee)
-        .where(MaracAttendance.meeting_id == meeting_id))}
-
-
 def render_meeting_pack(session: Session, meeting_id: int) -> bytes:
     """The meeting pack of a meeting (raises NotFound)."""
     today = date.today()
@@ -206,7 +200,7 @@ def render_meeting_pack(session: Session, meeting_id: int) -> bytes:
     sheets = {case.referral_id: case_sheet(session, case.referral_id, on=meeting_date,
                                            outstanding=actions, rules=rules)
               for case in agenda.discussed}
-    return MeetingPack(agenda, sheets, _attendance(session, meeting_id),
+    return MeetingPack(agenda, sheets, attendance(session, meeting_id),
                        load_area(session)).render()
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from scs_victims.audit import current_actor, record
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
-from scs_victims.importing.incidents import ImportSummary, _Rejects
+from scs_victims.importing.incidents import ImportSummary, Rejects
 from scs_victims.marac.meetings import assign_case, meeting_on
 from scs_victims.marac.rows import (
     REFERRAL_COLUMNS,
@@ -31,7 +31,7 @@ from scs_victims.marac.rows import (
 )
 from scs_victims.marac.rules import name_key, potential_escalation
 from scs_victims.progress import ProgressCallback, no_progress
-from scs_victims.services.incidents import _find_or_create
+from scs_victims.services.incidents import find_or_create
 from scs_victims.settings import load_rules
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
@@ -70,7 +70,7 @@ def import_referrals(
         header = source.original_header
     rejects = None
     if skip_invalid:
-        rejects = _Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"), header)
+        rejects = Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"), header)
     try:
         with database.session() as session:
             _Run(session, path, summary, rejects, progress, source.encoding).run(rows)
@@ -97,7 +97,7 @@ def import_referrals(
 
 class _Run:
     def __init__(self, session: Session, path: Path, summary: ImportSummary,
-                 rejects: _Rejects | None, progress: ProgressCallback, encoding: str) -> None:
+                 rejects: Rejects | None, progress: ProgressCallback, encoding: str) -> None:
         self.session = session
         self.summary = summary
         self.rejects = rejects
@@ -157,7 +157,7 @@ class _Run:
 
     def _insert(self, parsed: ParsedReferral) -> None:
         session = self.session
-        victim_id, victim_root = _find_or_create(
+        victim_id, victim_root = find_or_create(
             session, Person, parsed.victim_key,
             {"reference": parsed.victim_ref, "forename": parsed.victim_forename,
              "surname": parsed.victim_surname, "date_of_birth": parsed.victim_dob,
@@ -189,7 +189,7 @@ class _Run:
     def _perpetrator(self, parsed: ParsedReferral, referral_id: int,
                      victim_root: int) -> MaracPerpetrator:
         if parsed.perpetrator_key is not None:
-            person_id, _root = _find_or_create(
+            person_id, _root = find_or_create(
                 self.session, Person, parsed.perpetrator_key,
                 {"reference": parsed.perpetrator_ref, "forename": parsed.perpetrator_forename,
                  "surname": parsed.perpetrator_surname,

@@ -1,15 +1,16 @@
-"""MARAC meetings: finding or scheduling one, and putting a referral on its list."""
+"""MARAC meetings: finding or scheduling one, and putting referrals on its list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scs_victims.audit import record
-from scs_victims.errors import InputRefused
-from scs_victims.storage.models import MaracMeeting, MaracMeetingCase
+from scs_victims.errors import InputRefused, NotFound
+from scs_victims.storage.models import MaracMeeting, MaracMeetingCase, MaracReferral
 
 
 def meeting_on(session: Session, meeting_date: date, *, venue: str | None = None,
@@ -49,3 +50,20 @@ def assign_case(session: Session, meeting_id: int, referral_id: int) -> int:
     record(session, "insert", "marac_case", case.id,
            {"meeting_id": meeting_id, "referral_id": referral_id})
     return case.id
+
+
+def assign_cases(session: Session, meeting_id: int, referral_ids: Iterable[int]) -> int:
+    """Put several referrals on a meeting's list in the caller's one transaction (each
+    audited); returns how many were not on it already. A referral or meeting gone since it
+    was chosen refuses the lot."""
+    if session.get(MaracMeeting, meeting_id) is None:
+        raise NotFound("That meeting no longer exists.")
+    wanted = list(dict.fromkeys(referral_ids))
+    if any(session.get(MaracReferral, referral_id) is None for referral_id in wanted):
+        raise NotFound("A referral chosen no longer exists; nothing was added.")
+    listed = set(session.scalars(select(MaracMeetingCase.referral_id).where(
+        MaracMeetingCase.meeting_id == meeting_id)))
+    added = [referral_id for referral_id in wanted if referral_id not in listed]
+    for referral_id in added:
+        assign_case(session, meeting_id, referral_id)
+    return len(added)

@@ -2,8 +2,7 @@
 the cases on a meeting's list, actions, attendance and the latest DASH answers.
 
 Everything returned is a frozen dataclass or a dict of plain values, never an ORM object, so a
-worker thread can hand it to the screens. Also the two small writes the screens need besides
-``cases``: a person typed on the referral form, and the information shared about a case.
+worker thread can hand it to the screens. The writes are in ``scs_victims.marac.cases``.
 """
 
 from __future__ import annotations
@@ -11,18 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scs_victims.audit import record
-from scs_victims.domain.identity import person_key
 from scs_victims.errors import NotFound
 from scs_victims.marac.agenda import Agenda, build_agenda
 from scs_victims.marac.rules import is_high_risk, meets_criteria, repeat_referrals
 from scs_victims.marac.vocabulary import AGENCY_LABELS
-from scs_victims.services.incidents import _find_or_create
 from scs_victims.services.people_directory import display_name
 from scs_victims.settings import load_rules
 from scs_victims.storage.models import (
@@ -161,34 +157,6 @@ def suggest_reference(session: Session, on: date) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-@dataclass(frozen=True, slots=True)
-class NewPerson:
-    """A victim or perpetrator typed on the referral form rather than picked from People."""
-
-    forename: str | None = None
-    surname: str | None = None
-    date_of_birth: date | None = None
-    reference: str | None = None
-    gender: str | None = None
-
-
-def find_or_add_person(session: Session, person: NewPerson) -> int | None:
-    """The person these details key to (definitions §2), added to People when there is none;
-    None when the details are not enough to key a person (no reference, no date of birth)."""
-    key = person_key(reference=person.reference, forename=person.forename,
-                     surname=person.surname, date_of_birth=person.date_of_birth, postcode=None)
-    if key is None:
-        return None
-    person_id, _root = _find_or_create(
-        session, Person, key,
-        {"reference": (person.reference or "").strip() or None,
-         "forename": (person.forename or "").strip() or None,
-         "surname": (person.surname or "").strip() or None,
-         "date_of_birth": person.date_of_birth, "gender": person.gender},
-        now=datetime.now(), entity="person")
-    return person_id
-
-
 # --- meetings -------------------------------------------------------------------------------
 
 
@@ -242,16 +210,6 @@ def meeting_cases(session: Session, meeting_id: int) -> list[MeetingCaseRow]:
                 .join(Person, Person.id == MaracReferral.victim_id)
                 .where(MaracMeetingCase.meeting_id == meeting_id)
                 .order_by(MaracReferral.reference))]
-
-
-def set_information_shared(session: Session, meeting_case_id: int, text: str) -> None:
-    """What the agencies shared about a case at the meeting (audited, no text in the log)."""
-    case = session.get(MaracMeetingCase, meeting_case_id)
-    if case is None:
-        raise NotFound("That case is no longer on the meeting's list.")
-    case.information_shared = text.strip() or None
-    session.flush()
-    record(session, "update", "marac_case", meeting_case_id, {"information_shared": True})
 
 
 def attendance(session: Session, meeting_id: int) -> dict[str, tuple[str, str | None]]:

@@ -66,7 +66,9 @@ def name_key(forename: str | None, surname: str | None) -> str | None:
     return normalise_name(forename or "") + "|" + normalise_name(surname)
 
 
-def _same_case(a: CaseReferral, b: CaseReferral, victim_only: bool) -> bool:
+def same_case(a: CaseReferral, b: CaseReferral, victim_only: bool) -> bool:
+    """Whether two referrals of one victim are the same case: a perpetrator in common, or
+    the victim alone when ``victim_only``."""
     if victim_only:
         return True
     return any(p.same_as(q) for p in a.perpetrators for q in b.perpetrators)
@@ -85,7 +87,7 @@ def repeat_of(referrals: Iterable[CaseReferral], *, victim_only: bool = False) -
             for earlier in reversed(cases[:index]):
                 if earlier.referral_date < first_day:
                     break
-                if _same_case(referral, earlier, victim_only):
+                if same_case(referral, earlier, victim_only):
                     found[referral.id] = earlier.id
                     break
     return found

@@ -21,7 +21,6 @@ Choices of ours (the definitions leave them open):
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from scs_victims.marac.rules import repeat_referrals
 from scs_victims.marac.vocabulary import AGENCY_LABELS, is_minoritised
 from scs_victims.services.people_directory import age_on
 from scs_victims.settings import load_area, load_rules
+from scs_victims.spreadsheets import SafeCsvWriter, xlsx_cell
 from scs_victims.storage.models import (
     MaracMeeting,
     MaracMeetingCase,
@@ -215,19 +215,10 @@ def return_cells(row: ReturnRow) -> list[str]:
 def return_csv_text(result: SafeLivesReturn) -> str:
     """The CSV of the issue's columns, with Excel's CRLF line ends (as figures CSVs)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(RETURN_COLUMNS)
     writer.writerows(return_cells(row) for row in (*result.meetings, result.total))
     return buffer.getvalue()
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell_text(text: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula (OWASP CSV injection):
-    text starting with = + - @ or a tab or line break gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _number(value: Fraction | int) -> int | float:
@@ -263,9 +254,7 @@ def write_return_xlsx(result: SafeLivesReturn, path: Path, *, area_name: str,
     summary = workbook.create_sheet("Summary")
     for label, value in summary_lines(result, area_name=area_name,
                                       produced_at=produced_at or datetime.now()):
-        summary.append([label, safe_cell_text(value) if isinstance(value, str) else value])
-        if isinstance(value, date):
-            summary.cell(summary.max_row, 2).number_format = "dd/mm/yyyy"
+        summary.append([xlsx_cell(summary, label), xlsx_cell(summary, value)])
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 40
 

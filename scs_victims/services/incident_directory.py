@@ -20,6 +20,7 @@ Choices of ours:
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -177,8 +178,9 @@ def _deleted_ids(session: Session) -> set[int]:
     return set(session.scalars(select(Incident.id).where(Incident.deleted_at.is_not(None))))
 
 
-def incident_ids(session: Session, query: IncidentQuery) -> list[int]:
-    """The ids of the live incidents the query selects, in its order."""
+def incident_ids(session: Session, query: IncidentQuery) -> array[int]:
+    """The ids of the live incidents the query selects, in its order (an array: a million
+    ids take 8 MB there, against 40 MB as a list of ints)."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key: {query.sort!r}")
     dialect = session.get_bind().dialect.name
@@ -191,12 +193,14 @@ def incident_ids(session: Session, query: IncidentQuery) -> list[int]:
             chunk = query.incident_ids[start:start + _CHUNK]
             wanted.extend(session.scalars(_filtered(query, dialect)
                                           .where(Incident.id.in_(chunk))))
-        return _ordered_subset(session, query, [value for value in wanted
-                                                if value not in deleted])
-    rows = session.execute(_order(query, _filtered(query, dialect)))
-    if not deleted:
-        return [row[0] for row in rows]
-    return [row[0] for row in rows if row[0] not in deleted]
+        return array("q", _ordered_subset(session, query, [value for value in wanted
+                                                           if value not in deleted]))
+    # Through Core in batches: the ORM would first fetch all million rows as tuples (150 MB).
+    found = session.connection().execute(_order(query, _filtered(query, dialect))).scalars()
+    ids: array[int] = array("q")
+    for batch in found.partitions(10_000):
+        ids.extend([value for value in batch if value not in deleted] if deleted else batch)
+    return ids
 
 
 def _ordered_subset(session: Session, query: IncidentQuery, ids: Sequence[int]) -> list[int]:

@@ -226,8 +226,10 @@ class _Links:
         return link[1] if link else None
 
 
-def _find_or_create(session: Session, model: type[Person] | type[Address], key: str,
-                    values: dict[str, Any], *, now: datetime, entity: str) -> tuple[int, int]:
+def find_or_create(session: Session, model: type[Person] | type[Address], key: str,
+                   values: dict[str, Any], *, now: datetime, entity: str) -> tuple[int, int]:
+    """(id, canonical id) of the person or address with this key, added (audited) when
+    there is none."""
     found = session.execute(
         select(model.id, model.merged_into_id).where(model.key == key)
     ).first()
@@ -254,19 +256,19 @@ def _link(session: Session, parsed: ParsedIncident, wards: _Wards, now: datetime
             wards.ids[parsed.ward_key] = ward_id
         links.ward_id = ward_id
     if parsed.victim_key is not None:
-        links.victim = _find_or_create(session, Person, parsed.victim_key, {
+        links.victim = find_or_create(session, Person, parsed.victim_key, {
             "reference": parsed.victim_ref, "forename": parsed.victim_forename,
             "surname": parsed.victim_surname, "date_of_birth": parsed.victim_dob,
             "gender": parsed.victim_gender,
         }, now=now, entity="person")
     if parsed.perpetrator_key is not None:
-        links.perpetrator = _find_or_create(session, Person, parsed.perpetrator_key, {
+        links.perpetrator = find_or_create(session, Person, parsed.perpetrator_key, {
             "reference": None, "forename": parsed.perpetrator_forename,
             "surname": parsed.perpetrator_surname, "date_of_birth": parsed.perpetrator_dob,
             "gender": None,
         }, now=now, entity="person")
     if parsed.address_key is not None:
-        links.address = _find_or_create(session, Address, parsed.address_key, {
+        links.address = find_or_create(session, Address, parsed.address_key, {
             "uprn": parsed.uprn, "line1": parsed.address_line1,
             "line2": parsed.address_line2, "town": parsed.town, "postcode": parsed.postcode,
             "ward_id": links.ward_id,
@@ -451,6 +453,24 @@ def _months(count: int) -> str:
     return f"{count} month{'s' if count != 1 else ''}"
 
 
+def repeat_explanation(crime_type: CrimeType, window_months: int, *, linked: bool,
+                       previous_on: date | None = None) -> str:
+    """A live incident's repeat status in words, from what is stored on it: whether it has a
+    subject (``linked``) and, for a repeat, the date of the earlier incident that makes it
+    one. Pure, so lists of many incidents can explain each row without a query."""
+    name = _SHORT_NAMES[crime_type]
+    window = _months(window_months)
+    whose = "dwelling" if crime_type.subject_is_address else "victim"
+    if not linked:
+        return (f"Not a repeat: the incident has no {whose} that can be linked, so it "
+                "cannot be a repeat.")
+    if previous_on is not None:
+        return (f"Repeat: the same {whose}'s previous {name} incident was on "
+                f"{_uk(previous_on)}, within {window}.")
+    where = "at this dwelling" if crime_type.subject_is_address else "for this victim"
+    return f"Not a repeat: no earlier {name} incident {where} within {window}."
+
+
 def _result(session: Session, incident_id: int, rules: RuleSettings,
             changed: tuple[str, ...] = ()) -> IncidentResult:
     row = session.execute(
@@ -459,27 +479,23 @@ def _result(session: Session, incident_id: int, rules: RuleSettings,
         .where(Incident.id == incident_id)
     ).one()
     crime_type = CrimeType(row.crime_type)
-    name = _SHORT_NAMES[crime_type]
-    window = _months(rules.window_months(crime_type))
-    whose = "dwelling" if crime_type.subject_is_address else "victim"
+    window_months = rules.window_months(crime_type)
     previous_reference: str | None = None
     previous_on: date | None = None
     if row.deleted_at is not None:
         explanation = "Not a repeat: the incident is deleted, and deleted incidents count for " \
                       "nothing."
     elif row.subject_id is None:
-        explanation = (f"Not a repeat: the incident has no {whose} that can be linked, so it "
-                       "cannot be a repeat.")
+        explanation = repeat_explanation(crime_type, window_months, linked=False)
     elif row.is_repeat and row.previous_id is not None:
         previous = session.execute(
             select(Incident.reference, Incident.occurred_on).where(Incident.id == row.previous_id)
         ).one()
         previous_reference, previous_on = previous.reference, previous.occurred_on
-        explanation = (f"Repeat: the same {whose}'s previous {name} incident was on "
-                       f"{_uk(previous.occurred_on)}, within {window}.")
+        explanation = repeat_explanation(crime_type, window_months, linked=True,
+                                         previous_on=previous_on)
     else:
-        where = "at this dwelling" if crime_type.subject_is_address else "for this victim"
-        explanation = f"Not a repeat: no earlier {name} incident {where} within {window}."
+        explanation = repeat_explanation(crime_type, window_months, linked=True)
         before = _preceding(session, crime_type, row.subject_id, incident_id)
         if before is not None:
             explanation = explanation[:-1] + f" (the previous one was on {_uk(before)})."

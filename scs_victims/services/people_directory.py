@@ -5,11 +5,11 @@
 each person carries a precomputed search key of normalised words (name parts, reference,
 postcodes), and a query word matches the start of any of those words.
 
-Cost: one aggregate query over the live incidents grouped by victim (an indexed walk of
-``ix_incidents_victim_id``), one read of the people and one of the perpetrators; people
-merged into another are folded into their root in Python (merges are few). A date range
-cannot be answered from per-person aggregates, so ``people_with_incidents_between`` asks the
-database (range read on ``ix_incidents_occurred_on_crime_type``).
+Cost: one query, read as a stream: the live incidents aggregated by their victim's root
+(people merged into another count for the survivor), joined onto the root people, so that
+Python holds nothing per victim beyond the row it builds. A date range cannot be answered
+from per-person aggregates, so ``people_with_incidents_between`` asks the database (range
+read on ``ix_incidents_occurred_on_crime_type``).
 
 Choices of ours:
 
@@ -37,8 +37,8 @@ from datetime import date
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, String, case, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Row, Select, String, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.storage.models import Address, Incident, Person, Ward
@@ -84,38 +84,36 @@ class PeopleDirectory:
 
     The search keys live in one string, a line per row in row order, so that the first query
     word is found by one scan in C rather than a Python loop over 300,000 keys; ``order``
-    reorders rows and keys together, so results come out in the table's sort order.
+    reorders rows and keys together, so results come out in the table's sort order. The keys
+    are kept only there (a list of them as well would cost as much again).
     """
 
-    def __init__(self, rows: list[PersonRow], keys: list[str],
-                 wards: list[tuple[int, str]]) -> None:
+    def __init__(self, rows: list[PersonRow], keys: Sequence[str],
+                 wards: list[tuple[int, str]], ordered_by: object = None) -> None:
         self.rows = rows
         self.wards = wards  # every ward (id, name), in the area's order
         self.total = len(rows)
-        self._ordered_by: object = None
-        self._index(keys)
-
-    def _index(self, keys: list[str]) -> None:
-        self._keys = keys
-        self._text = "\n".join(keys) + "\n"
+        self._ordered_by = ordered_by
+        self._text = "\n".join([*keys, ""])
         # Where each row's line starts (and, last, the end): a bisect finds a match's row.
         self._starts = array("q", accumulate(map(len, keys), lambda at, n: at + n + 1,
                                              initial=0))
 
     def key(self, position: int) -> str:
         """The search key of ``rows[position]``."""
-        return self._keys[position]
+        return self._text[self._starts[position]:self._starts[position + 1] - 1]
 
     def order(self, spec: object, key: Callable[[PersonRow], Any], reverse: bool) -> None:
         """Sort by ``key``; ``spec`` names the ordering, so asking again costs nothing."""
         if spec == self._ordered_by:
             return
-        rows, keys = self.rows, self._keys
+        rows, text, starts = self.rows, self._text, self._starts
         with _collector_paused():
-            values = list(map(key, rows))
-            positions = sorted(range(len(rows)), key=values.__getitem__, reverse=reverse)
+            positions = _sorted_positions(rows, key, reverse)
             self.rows = [rows[i] for i in positions]
-            self._index([keys[i] for i in positions])
+            self._text = "".join([text[starts[i]:starts[i + 1]] for i in positions])
+            self._starts = array("q", accumulate(
+                (starts[i + 1] - starts[i] for i in positions), initial=0))
         self._ordered_by = spec
 
     def _find(self, needle: str) -> list[int]:
@@ -143,9 +141,10 @@ class PeopleDirectory:
         rows = self.rows
         if needles:
             positions: Sequence[int] = self._find(needles[0])
-            keys = self._keys
+            find, starts = self._text.find, self._starts
             for needle in needles[1:]:
-                positions = [i for i in positions if needle in keys[i]]
+                positions = [i for i in positions
+                             if find(needle, starts[i], starts[i + 1]) >= 0]
             found = [rows[i] for i in positions]
         else:
             found = list(rows)
@@ -158,6 +157,12 @@ class PeopleDirectory:
                 if row[column] and (not repeat_only or row.repeat)
                 and (ward_id is None or row.ward_id == ward_id)
                 and (wanted is None or row.id in wanted)]
+
+
+def _sorted_positions(rows: list[PersonRow], key: Callable[[PersonRow], Any],
+                      reverse: bool) -> list[int]:
+    values = list(map(key, rows))
+    return sorted(range(len(rows)), key=values.__getitem__, reverse=reverse)
 
 
 # Search keys -----------------------------------------------------------------------------
@@ -207,12 +212,6 @@ def age_on(born: date | None, today: date) -> int | None:
 
 # Loading ---------------------------------------------------------------------------------
 
-# Per victim: counts by type, any repeat, "yyyy-mm-dd|ward id" of the latest incident (ward 0:
-# none), and the postcodes of their incidents run together, lower case, space-separated.
-_Stats = tuple[int, int, int, bool, str, str]
-_NO_STATS: _Stats = (0, 0, 0, False, "", "")
-
-
 def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Row[*tuple[Any, ...]]]:
     """Rows through Core in batches: the ORM's wrapping, or fetching row by row, costs
     seconds over 300,000 rows."""
@@ -220,51 +219,49 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Row[*tu
         yield from batch
 
 
-def _victim_statistics(session: Session) -> dict[int, _Stats]:
-    """Per victim id (not yet folded into roots): the one aggregate query over incidents."""
+def _root_of(person: type[Person]) -> Any:
+    # CAST: SQLite gives coalesce() no type affinity, and compared with an integer id such a
+    # column cannot be indexed, so the join below would scan the aggregate once per person.
+    return cast(func.coalesce(person.merged_into_id, person.id), Integer)
+
+
+def _directory_query() -> Select[*tuple[Any, ...]]:
+    """Every root person with the aggregates of the live incidents where they, or anyone
+    merged into them, are the victim: counts by type, any repeat, "yyyy-mm-dd|ward id" of
+    the latest incident (ward 0: none), the postcodes run together (lower case, spaces
+    between), and whether they are named as perpetrator on any live incident."""
+    victim, perpetrator = aliased(Person), aliased(Person)
     latest = func.max(
         cast(Incident.occurred_on, String) + "|"
         + cast(func.coalesce(Incident.ward_id, Address.ward_id, 0), String)
     )
     per_type = [func.sum(case((Incident.crime_type == crime_type.value, 1), else_=0))
-                for crime_type in CrimeType]
-    query = (
-        select(Incident.victim_id, *per_type,
-               func.max(case((Incident.is_repeat, 1), else_=0)), latest,
-               func.aggregate_strings(func.replace(Address.postcode, " ", ""), " "))
+                .label(crime_type.value) for crime_type in CrimeType]
+    stats = (
+        select(_root_of(victim).label("root"), *per_type,
+               func.max(case((Incident.is_repeat, 1), else_=0)).label("repeat"),
+               latest.label("latest"),
+               func.aggregate_strings(func.lower(func.replace(Address.postcode, " ", "")),
+                                      " ").label("postcodes"))
+        .join(victim, victim.id == Incident.victim_id)
         .outerjoin(Address, Address.id == Incident.address_id)
-        .where(Incident.deleted_at.is_(None), Incident.victim_id.is_not(None))
-        .group_by(Incident.victim_id)
-    )
-    return {
-        victim_id: (asb, burglary, dv, bool(repeat), last or "", (postcodes or "").lower())
-        for victim_id, asb, burglary, dv, repeat, last, postcodes in _rows(session, query)
-    }
-
-
-def _fold_into_roots(session: Session, stats: dict[int, _Stats]) -> None:
-    """Add the statistics of merged people to their roots' (and drop theirs)."""
-    merged = session.execute(
-        select(Person.id, Person.merged_into_id).where(Person.merged_into_id.is_not(None))
-    ).all()
-    for member_id, root_id in merged:
-        assert root_id is not None
-        member = stats.pop(member_id, None)
-        if member is None:
-            continue
-        root = stats.get(root_id, _NO_STATS)
-        stats[root_id] = (root[0] + member[0], root[1] + member[1], root[2] + member[2],
-                          root[3] or member[3], max(root[4], member[4]),
-                          f"{root[5]} {member[5]}".strip())
-
-
-def _perpetrators(session: Session) -> set[int]:
-    """Root ids of everyone named as perpetrator on a live incident."""
-    root = func.coalesce(Person.merged_into_id, Person.id)
-    return set(session.scalars(
-        select(root).distinct().join(Incident, Incident.perpetrator_id == Person.id)
         .where(Incident.deleted_at.is_(None))
-    ))
+        .group_by(_root_of(victim))
+        .subquery()
+    )
+    perpetrators = (select(_root_of(perpetrator))
+                    .join(Incident, Incident.perpetrator_id == perpetrator.id)
+                    .where(Incident.deleted_at.is_(None)))
+    return (
+        select(Person.id, Person.forename, Person.surname, Person.date_of_birth, Person.gender,
+               Person.reference, *(stats.c[crime_type.value] for crime_type in CrimeType),
+               stats.c.repeat, stats.c.latest, stats.c.postcodes,
+               Person.id.in_(perpetrators))
+        .outerjoin(stats, stats.c.root == Person.id)
+        .where(Person.merged_into_id.is_(None))
+        # Ties in the list's order (people of the same name) keep this order.
+        .order_by(Person.id)
+    )
 
 
 def load_wards(session: Session) -> list[tuple[int, str]]:
@@ -293,45 +290,50 @@ def load_directory(session: Session, today: date | None = None) -> PeopleDirecto
 
 def _load_directory(session: Session, today: date) -> PeopleDirectory:
     # The loop below runs once per person: it does the least it can, and only names or
-    # references with accents or punctuation take the slower path.
-    stats = _victim_statistics(session)
-    _fold_into_roots(session, stats)
-    perpetrators = _perpetrators(session)
+    # references with accents or punctuation take the slower path. What repeats across
+    # people (names, genders, dates of birth with their age, latest day and ward) is worked
+    # out once and shared: 300,000 copies of equal strings and dates would cost tens of MB.
     wards = load_wards(session)
     ward_names = dict(wards)
-    genders: dict[str | None, str | None] = {}  # one string object per gender, not per row
+    strings: dict[str | None, str | None] = {}
+    births: dict[date | None, tuple[date | None, int | None]] = {}
+    latests: dict[str | None, tuple[date | None, int | None, str]] = {}
     rows: list[PersonRow] = []
     keys: list[str] = []
     plain = _PLAIN.fullmatch
-    people = _rows(session, select(Person.id, Person.forename, Person.surname,
-                                   Person.date_of_birth, Person.gender, Person.reference,
-                                   Person.merged_into_id))
     new_row = tuple.__new__  # PersonRow(...) runs Python code per row; this does not
-    for person_id, forename, surname, born, gender, reference, merged_into in people:
-        if merged_into is not None:
-            continue
-        asb, burglary, dv, repeat, latest, postcodes = stats.get(person_id, _NO_STATS)
-        last: date | None = None
-        ward_id: int | None = None
-        if latest:
-            day, _, ward = latest.partition("|")
-            last = date.fromisoformat(day[:10])
-            ward_id = int(ward) or None
+    for (person_id, forename, surname, birth, gender, reference, asb, burglary, dv, repeat,
+         latest, postcodes, perpetrator) in _rows(session, _directory_query()):
+        born, age = births.get(birth) or births.setdefault(birth, (birth, age_on(birth, today)))
+        last, ward_id, ward = (latests.get(latest)
+                               or latests.setdefault(latest, _last(latest, ward_names)))
         text = f"{surname or ''} {forename or ''} {reference or ''}"
         if plain(text):
             text = text.lower()
         else:
             text = _slow_key(surname, forename, reference)
-        keys.append(f" {text} {postcodes}")
+        keys.append(f" {text} {postcodes or ''}")
+        name = display_name(forename, surname)
         rows.append(new_row(PersonRow, (
-            person_id, display_name(forename, surname), born, age_on(born, today),
-            genders.setdefault(gender, gender), ward_id,
-            ward_names.get(ward_id, "") if ward_id is not None else "",
-            asb, burglary, dv, last, repeat, person_id in perpetrators,
+            person_id, strings.setdefault(name, name), born, age,
+            strings.setdefault(gender, gender), ward_id, ward,
+            asb or 0, burglary or 0, dv or 0, last, bool(repeat), bool(perpetrator),
         )))
-    directory = PeopleDirectory(rows, keys, wards)
-    directory.order("name", lambda row: row.name.casefold(), False)
-    return directory
+    # Sorted here, while the keys are still a list, rather than by ``order`` once joined.
+    positions = _sorted_positions(rows, lambda row: row.name.casefold(), False)
+    return PeopleDirectory([rows[i] for i in positions], [keys[i] for i in positions], wards,
+                           ordered_by="name")
+
+
+def _last(latest: str | None,
+          ward_names: dict[int, str]) -> tuple[date | None, int | None, str]:
+    """The day, ward id and ward name in "yyyy-mm-dd|ward id" (ward 0: none)."""
+    if not latest:
+        return None, None, ""
+    day, _, ward = latest.partition("|")
+    ward_id = int(ward) or None
+    return (date.fromisoformat(day[:10]), ward_id,
+            ward_names.get(ward_id, "") if ward_id is not None else "")
 
 
 def people_with_incidents_between(session: Session, date_from: date | None,

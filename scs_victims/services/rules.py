@@ -12,6 +12,8 @@ from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import recompute_all
 from scs_victims.settings import RuleSettings, load_rules, save_rules, windows_changed
 
+DASH_THRESHOLD_MAX = 24  # the DASH checklist's questions: a higher threshold is never met
+
 
 @dataclass(frozen=True, slots=True)
 class RulesChange:
@@ -54,6 +56,9 @@ def change_rules(session: Session, changes: dict[str, int | bool],
     if unknown:
         raise InputRefused(f"There is no setting called '{unknown[0]}'.")
     new = replace(old, **changes).validated()  # type: ignore[arg-type]  # names checked above
+    if not 1 <= new.marac_dash_threshold <= DASH_THRESHOLD_MAX:
+        raise InputRefused(f"marac_dash_threshold must be between 1 and {DASH_THRESHOLD_MAX}, "
+                           "the number of DASH questions.")
     save_rules(session, new)
     if not windows_changed(old, new):
         return RulesChange(old, new, recomputed=False, flags_changed=0)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from scs_victims.marac.cases import (
     PerpetratorInput,
@@ -21,17 +21,19 @@ from scs_victims.marac.cases import (
 )
 from scs_victims.marac.meetings import assign_case, schedule_meeting
 from scs_victims.marac.queries import (
+    attendance,
     load_meeting,
     meeting_actions,
     meeting_rows,
     referral_rows,
 )
 from scs_victims.marac.safelives_return import compute_return
-from scs_victims.settings import load_area, save_area
+from scs_victims.settings import load_area, load_rules, save_area
 from scs_victims.storage.models import MaracAction, MaracReferral, Person
 from tests.ui.conftest import shown, wait_idle
 from ui.context import AppContext
 from ui.dashboard.page import DashboardPage
+from ui.marac.meeting_detail import MeetingDetailView
 from ui.marac.models import (
     ActionsModel,
     CasesModel,
@@ -43,6 +45,7 @@ from ui.marac.models import (
 from ui.marac.page import MaracPage
 from ui.marac.referral_form import ReferralForm
 from ui.settings.area_tab import AreaTab
+from ui.settings.rules_tab import RulesTab
 
 TODAY = date(2025, 6, 30)
 # The referral form is a top-level window; the offscreen platform cannot pass its size hints.
@@ -214,6 +217,72 @@ def test_refusals_show_on_their_fields_and_save_nothing(qtbot: Any, page: MaracP
         assert session.query(Person).count() == 0  # the typed victim was not kept either
 
 
+def test_the_date_column_sorts_both_ways_as_its_arrow_says(qtbot: Any, page: MaracPage,
+                                                         empty_context: AppContext) -> None:
+    victim = _person(empty_context, "Ffion", "Quarrie")
+    perpetrator = _person(empty_context, "Gareth", "Quarrie")
+    for reference, on in (("M-2", date(2025, 5, 1)), ("M-3", date(2025, 6, 1)),
+                          ("M-1", date(2025, 4, 1))):
+        _refer(empty_context, reference, on, victim, perpetrator)
+    page.refresh()
+    wait_idle(qtbot, empty_context)
+    table = page.referrals.table
+    header = table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        ReferralsModel.DATE, Qt.SortOrder.DescendingOrder)
+    assert column(page.referrals.proxy, ReferralsModel.REFERENCE) == ["M-3", "M-2", "M-1"]
+    table.sortByColumn(ReferralsModel.DATE, Qt.SortOrder.AscendingOrder)
+    assert column(page.referrals.proxy, ReferralsModel.REFERENCE) == ["M-1", "M-2", "M-3"]
+
+
+def test_several_referrals_are_added_to_a_chosen_meeting_at_once(
+        qtbot: Any, page: MaracPage, empty_context: AppContext) -> None:
+    perpetrator = _person(empty_context, "Gareth", "Quarrie")
+    ids = [_refer(empty_context, f"M-{n}", date(2025, 6, n), _person(empty_context, "Ffion",
+                                                                      f"Quarrie{n}"),
+                  perpetrator) for n in (1, 2, 3)]
+    tab = page.referrals
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)  # nothing selected: disabled
+    assert not tab.add_button.isEnabled()
+    page.refresh()
+    wait_idle(qtbot, empty_context)
+    tab.table.selectAll()
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert tab.status.text().startswith("There is no meeting yet")
+    with empty_context.database.session() as session:
+        june = schedule_meeting(session, date(2025, 6, 20), "Civic Centre", None)
+        july = schedule_meeting(session, date(2025, 7, 18), None, None)
+        assign_case(session, june, ids[0])
+    page.refresh()
+    wait_idle(qtbot, empty_context)
+    tab.table.clearSelection()
+    for row in range(tab.proxy.rowCount()):  # M-1 and M-3, as Ctrl+click would choose them
+        if tab.proxy.index(row, ReferralsModel.REFERENCE).data() in ("M-1", "M-3"):
+            tab.table.selectionModel().select(
+                tab.proxy.index(row, 0),
+                tab.table.selectionModel().SelectionFlag.Select
+                | tab.table.selectionModel().SelectionFlag.Rows)
+    assert tab.add_button.isEnabled()
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    dialog = tab.meeting_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    assert dialog.meeting.currentText() == "18/07/2025 (0 cases listed)"  # the next one
+    dialog.meeting.setCurrentIndex(dialog.meeting.findData(june))
+    assert dialog.meeting.currentText() == "20/06/2025, Civic Centre (1 case listed)"
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert not dialog.isVisible()
+    assert tab.status.text() == ("1 referral added to the meeting of 20/06/2025; 1 already on "
+                                 "its list.")
+    meetings = {row.reference: row.meetings for row in tab.model.rows}
+    assert meetings == {"M-1": (date(2025, 6, 20),), "M-2": (), "M-3": (date(2025, 6, 20),)}
+    with empty_context.database.session() as session:
+        assert [(m.id, m.cases) for m in meeting_rows(session)] == [(july, 0), (june, 2)]
+
+
 # --- DASH -----------------------------------------------------------------------------------
 
 
@@ -294,17 +363,22 @@ def test_schedule_assign_and_the_agenda_puts_children_first(
     assert "2 cases" in tab.heading.text()
 
 
-def test_an_action_is_added_and_marked_done(qtbot: Any, page: MaracPage,
-                                            empty_context: AppContext) -> None:
-    victim = _person(empty_context, "Ffion", "Quarrie")
-    perpetrator = _person(empty_context, "Gareth", "Quarrie")
-    referral = _refer(empty_context, "M-1", date(2025, 6, 1), victim, perpetrator)
-    with empty_context.database.session() as session:
+def _one_case_meeting(qtbot: Any, page: MaracPage, context: AppContext) -> MeetingDetailView:
+    """A meeting on 10/06/2025 with one case (M-1) on its list, shown on the page."""
+    victim = _person(context, "Ffion", "Quarrie")
+    perpetrator = _person(context, "Gareth", "Quarrie")
+    referral = _refer(context, "M-1", date(2025, 6, 1), victim, perpetrator)
+    with context.database.session() as session:
         meeting = schedule_meeting(session, date(2025, 6, 10), None, None)
         assign_case(session, meeting, referral)
     page.refresh()
-    wait_idle(qtbot, empty_context)
-    detail = page.meetings.detail
+    wait_idle(qtbot, context)
+    return page.meetings.detail
+
+
+def test_an_action_is_added_and_marked_done(qtbot: Any, page: MaracPage,
+                                            empty_context: AppContext) -> None:
+    detail = _one_case_meeting(qtbot, page, empty_context)
     detail.tabs.setCurrentIndex(1)
     detail.cases_table.selectRow(0)
     detail.agency.setCurrentIndex(detail.agency.findData("housing"))
@@ -334,15 +408,7 @@ def test_an_action_is_added_and_marked_done(qtbot: Any, page: MaracPage,
 
 def test_information_shared_and_attendance_are_saved(qtbot: Any, page: MaracPage,
                                                      empty_context: AppContext) -> None:
-    victim = _person(empty_context, "Ffion", "Quarrie")
-    perpetrator = _person(empty_context, "Gareth", "Quarrie")
-    referral = _refer(empty_context, "M-1", date(2025, 6, 1), victim, perpetrator)
-    with empty_context.database.session() as session:
-        meeting = schedule_meeting(session, date(2025, 6, 10), None, None)
-        assign_case(session, meeting, referral)
-    page.refresh()
-    wait_idle(qtbot, empty_context)
-    detail = page.meetings.detail
+    detail = _one_case_meeting(qtbot, page, empty_context)
     detail.cases_table.selectRow(0)
     detail.shared.setPlainText("Police: two call-outs in May.")
     qtbot.mouseClick(detail.shared_button, Qt.MouseButton.LeftButton)
@@ -357,6 +423,15 @@ def test_information_shared_and_attendance_are_saved(qtbot: Any, page: MaracPage
     assert detail.attendance_note.text() == "Saved: 1 present, 1 apologies."
     assert detail.attendees["police"].text() == "PC Invented"  # as reloaded
     assert detail.attendance_status["housing"].currentText() == "Apologies"
+    detail.attendance_status["housing"].setCurrentIndex(0)  # Not recorded after all
+    qtbot.mouseClick(detail.attendance_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert detail.attendance_note.text() == ("Saved: 1 present, 0 apologies, 1 taken off the "
+                                             "record.")
+    assert detail.attendance_status["housing"].currentText() == "Not recorded"  # as reloaded
+    with empty_context.database.session() as session:
+        assert attendance(session, detail.detail.meeting_id) == {  # type: ignore[union-attr]
+            "police": ("present", "PC Invented")}
 
 
 def test_documents_are_rendered_and_saved_where_chosen(qtbot: Any, page: MaracPage,
@@ -513,3 +588,19 @@ def test_the_dashboard_counts_overdue_marac_actions(qtbot: Any,
     assert board.marac_overdue.text() == "1 overdue MARAC action"
     with qtbot.waitSignal(board.open_marac, timeout=1_000):
         qtbot.mouseClick(board.marac_overdue, Qt.MouseButton.LeftButton)
+
+
+def test_the_dash_threshold_setting_stays_within_the_checklist(qtbot: Any,
+                                                               empty_context: AppContext) -> None:
+    tab = RulesTab(empty_context)
+    qtbot.addWidget(tab)
+    tab.load()
+    wait_idle(qtbot, empty_context)
+    spin = tab.inputs["marac_dash_threshold"]
+    assert isinstance(spin, QSpinBox)
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (1, 24, 14)
+    spin.setValue(30)  # as typed: the box keeps it to 24
+    qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    with empty_context.database.session() as session:
+        assert load_rules(session).marac_dash_threshold == 24

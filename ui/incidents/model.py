@@ -8,6 +8,7 @@ read shows an ellipsis until its page arrives.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections import OrderedDict
 from datetime import date
 from typing import Any
@@ -87,8 +88,7 @@ class IncidentsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._context = context
         self.query = IncidentQuery()
-        self.ids: list[int] = []
-        self._positions: dict[int, int] | None = None
+        self.ids: array[int] = array("q")
         self._pages: OrderedDict[int, list[IncidentRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._wanted: set[int] = set()
@@ -161,9 +161,11 @@ class IncidentsTableModel(QAbstractTableModel):
         return None if page is None else page[row % PAGE_SIZE]
 
     def position_of(self, incident_id: int) -> int | None:
-        if self._positions is None:
-            self._positions = {value: position for position, value in enumerate(self.ids)}
-        return self._positions.get(incident_id)
+        # A scan in C, once per new list: a dict of a million positions would cost 100 MB.
+        try:
+            return self.ids.index(incident_id)
+        except ValueError:
+            return None
 
     def set_query(self, query: IncidentQuery) -> None:
         """Ask for the ids of a new filter or order (the newest request wins)."""
@@ -172,7 +174,7 @@ class IncidentsTableModel(QAbstractTableModel):
         self.active = True
         database = self._context.database
 
-        def work(_progress: ProgressCallback) -> list[int]:
+        def work(_progress: ProgressCallback) -> array[int]:
             with database.session() as session:
                 return incident_ids(session, query)
 
@@ -187,10 +189,9 @@ class IncidentsTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_query(self.query)
 
-    def _set_ids(self, ids: list[int]) -> None:
+    def _set_ids(self, ids: array[int]) -> None:
         self.beginResetModel()
         self.ids = ids
-        self._positions = None
         self._pages.clear()
         self._requested.clear()
         self._wanted.clear()
@@ -213,7 +214,8 @@ class IncidentsTableModel(QAbstractTableModel):
             return
         self._requested.update(pages)
         generation = self.generation
-        slices = {page: self.ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE] for page in pages}
+        slices = {page: self.ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE].tolist()
+                  for page in pages}
         database = self._context.database
 
         def work(_progress: ProgressCallback) -> dict[int, list[IncidentRow]]:

@@ -28,12 +28,17 @@ from PySide6.QtWidgets import (
 
 from scs_victims.marac.agenda import TWELVE_MONTHS, Agenda
 from scs_victims.marac.case_pages import ACTION_STATUS_LABELS
-from scs_victims.marac.cases import add_action, set_action_status, set_attendance
+from scs_victims.marac.cases import (
+    add_action,
+    clear_attendance,
+    set_action_status,
+    set_attendance,
+    set_information_shared,
+)
 from scs_victims.marac.queries import (
     ActionRow,
     MeetingCaseRow,
     MeetingDetail,
-    set_information_shared,
 )
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.progress import ProgressCallback
@@ -380,14 +385,20 @@ class MeetingDetailView(QWidget):
         chosen = [(code, str(combo.currentData()), self.attendees[code].text().strip() or None)
                   for code, combo in self.attendance_status.items()
                   if combo.currentData() is not None]
+        # "Not recorded" on an agency that had attendance takes it back off the record.
+        cleared = [code for code, combo in self.attendance_status.items()
+                   if combo.currentData() is None and code in detail.attendance]
 
         def work(session: Any) -> None:
             for code, status, attendee in chosen:
                 set_attendance(session, detail.meeting_id, code, status, attendee)
+            for code in cleared:
+                clear_attendance(session, detail.meeting_id, code)
 
         present = sum(1 for _code, status, _who in chosen if status == "present")
         self._write(work, lambda: self.attendance_note.setText(
-            f"Saved: {present} present, {len(chosen) - present} apologies."))
+            f"Saved: {present} present, {len(chosen) - present} apologies"
+            + (f", {len(cleared)} taken off the record." if cleared else ".")))
 
     def save_state(self) -> None:
         self.cases_table.save_state()

@@ -40,6 +40,7 @@ from scs_victims.marac.queries import (
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.incidents.dialogs import error_label
+from ui.marac.add_to_meeting import next_meeting_index
 from ui.marac.common import FileChooser, FileOpener, SavedFileBar, date_edit, read_date
 from ui.marac.meeting_detail import MeetingDetailView
 from ui.marac.models import MeetingsModel
@@ -199,16 +200,10 @@ class MeetingsTab(QWidget):
         position = next((row for row, meeting in enumerate(lists.meetings)
                          if meeting.id == wanted), None)
         if position is None and lists.meetings:
-            position = self._next_meeting(lists.meetings)
+            position = next_meeting_index(lists.meetings, self.today())
         if position is not None:
             self.table.selectRow(position)
         self.load_detail()
-
-    def _next_meeting(self, meetings: list[MeetingRow]) -> int:
-        """The row of the next meeting from today (else the latest): the one being prepared."""
-        today = self.today()
-        upcoming = [row for row, meeting in enumerate(meetings) if meeting.meeting_date >= today]
-        return upcoming[-1] if upcoming else 0
 
     def selected(self) -> MeetingRow | None:
         rows = self.table.selected_rows()

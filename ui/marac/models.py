@@ -59,7 +59,9 @@ class ReferralsModel(RowsTableModel[ReferralRow]):
 
     def sort_value(self, row: ReferralRow, column: int) -> Any:
         if column == self.DATE:
-            return (row.referral_date.isoformat(), row.reference)
+            # One string: Qt cannot compare a Python tuple, and would leave the rows as
+            # loaded (newest first) whichever way the header's arrow points.
+            return f"{row.referral_date.isoformat()} {row.reference}"
         if column == self.DASH:
             return -1 if row.dash_score is None else row.dash_score
         if column == self.MEETING:

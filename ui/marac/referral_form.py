@@ -33,12 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from scs_victims.importing.incident_rows import RELATIONSHIPS
-from scs_victims.marac.cases import ChildInput, PerpetratorInput, ReferralInput, create_referral
+from scs_victims.marac.cases import (
+    ChildInput,
+    NewPerson,
+    PerpetratorInput,
+    ReferralInput,
+    create_referral,
+    find_or_add_person,
+)
 from scs_victims.marac.queries import (
     CRITERIA_LABELS,
-    NewPerson,
     ReferralRow,
-    find_or_add_person,
     referral_rows,
     suggest_reference,
 )

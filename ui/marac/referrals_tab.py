@@ -1,20 +1,31 @@
-"""MARAC > Referrals: every referral with its repeat and criteria flags, searchable, and the
-door to a new referral."""
+"""MARAC > Referrals: every referral with its repeat and criteria flags, searchable, the
+door to a new referral, and putting the referrals selected on a meeting's list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from scs_victims.marac.queries import ReferralRow, referral_rows
+from scs_victims.marac.meetings import assign_cases
+from scs_victims.marac.queries import MeetingRow, ReferralRow, meeting_rows, referral_rows
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
+from ui.marac.add_to_meeting import AddToMeetingDialog
+from ui.marac.common import StatusLine
 from ui.marac.models import REFERRAL_FILTERS, ReferralsFilter, ReferralsModel
 from ui.marac.referral_form import ReferralForm, open_referral_form
-from ui.widgets import RecordTable, SearchBox
+from ui.widgets import RecordTable, SearchBox, uk_date
 
 
 class ReferralsTab(QWidget):
@@ -26,6 +37,7 @@ class ReferralsTab(QWidget):
         self.context = context
         self.today = today
         self.form: ReferralForm | None = None
+        self.meeting_dialog: AddToMeetingDialog | None = None
         self._select_next: int | None = None  # a referral just saved: selected once listed
         self.model = ReferralsModel(self)
         self.proxy = ReferralsFilter(self)
@@ -44,17 +56,24 @@ class ReferralsTab(QWidget):
         self.dash_button = QPushButton("&DASH checklist")
         self.dash_button.setToolTip("Record or view the DASH checklist of the selected referral")
         self.dash_button.clicked.connect(self._ask_dash)
+        self.add_button = QPushButton("Add to &meeting...")
+        self.add_button.setToolTip("Put the selected referrals (Ctrl+click or Shift+click to "
+                                   "select several) on a meeting's list")
+        self.add_button.clicked.connect(self.add_to_meeting)
         self.shown = QLabel()
+        self.status = StatusLine()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(show_label)
         top.addWidget(self.filter)
         top.addWidget(self.new_button)
         top.addWidget(self.dash_button)
+        top.addWidget(self.add_button)
 
         self.table = RecordTable("marac_referrals", context.settings)
         self.table.setAccessibleName("MARAC referrals")
         self.table.setModel(self.proxy)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         if not self.table.restore_state():
             for column, width in enumerate((90, 130, 160, 200, 170, 55, 220, 60)):
                 self.table.setColumnWidth(column, width)
@@ -71,6 +90,7 @@ class ReferralsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
         bottom = QHBoxLayout()
         bottom.addWidget(self.legend, 1)
         bottom.addWidget(self.shown)
@@ -97,12 +117,20 @@ class ReferralsTab(QWidget):
         self._selection_changed()
 
     def _selection_changed(self, *_args: object) -> None:
-        self.dash_button.setEnabled(self.selected() is not None)
+        self._enable()
         self.selected_changed.emit(self.selected())
 
+    def _enable(self) -> None:
+        self.dash_button.setEnabled(self.selected() is not None)
+        self.add_button.setEnabled(bool(self.table.selected_rows()))
+
     def selected(self) -> ReferralRow | None:
+        """The first referral selected (the one the DASH checklist opens)."""
         rows = self.table.selected_rows()
         return self.model.row_at(rows[0]) if rows else None
+
+    def selected_all(self) -> list[ReferralRow]:
+        return [self.model.row_at(row) for row in self.table.selected_rows()]
 
     def select(self, referral_id: int) -> bool:
         for proxy_row in range(self.proxy.rowCount()):
@@ -114,12 +142,54 @@ class ReferralsTab(QWidget):
 
     def _update_shown(self) -> None:
         self.shown.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} shown")
-        self.dash_button.setEnabled(self.selected() is not None)
+        self._enable()
 
     def _ask_dash(self) -> None:
         row = self.selected()
         if row is not None:
             self.dash_requested.emit(row.id)
+
+    def add_to_meeting(self) -> None:
+        """Ask which meeting, then put every referral selected on its list."""
+        ids = [row.id for row in self.selected_all()]
+        if not ids:
+            return
+        self.status.clear()
+        database = self.context.database
+
+        def work(_progress: ProgressCallback) -> list[MeetingRow]:
+            with database.session() as session:
+                return meeting_rows(session)
+
+        self.context.operations.run(work, lambda meetings: self._choose_meeting(meetings, ids),
+                                    parent=self)
+
+    def _choose_meeting(self, meetings: list[MeetingRow], ids: list[int]) -> None:
+        if not meetings:
+            self.status.setText("There is no meeting yet: schedule one on the Meetings tab "
+                                "first.")
+            return
+        self.meeting_dialog = AddToMeetingDialog(self, meetings, len(ids), self.today())
+        self.meeting_dialog.chosen.connect(
+            lambda meeting_id: self._assign(meeting_id, ids, meetings))
+        self.meeting_dialog.open()
+
+    def _assign(self, meeting_id: int, ids: list[int], meetings: Sequence[MeetingRow]) -> None:
+        database = self.context.database
+        when = next(uk_date(m.meeting_date) for m in meetings if m.id == meeting_id)
+
+        def work(_progress: ProgressCallback) -> int:
+            with database.session() as session:
+                return assign_cases(session, meeting_id, ids)
+
+        def done(added: int) -> None:
+            already = len(ids) - added
+            self.status.setText(
+                f"{added} referral{'s' if added != 1 else ''} added to the meeting of {when}"
+                + (f"; {already} already on its list." if already else "."))
+            self.context.signals.data_changed.emit()
+
+        self.context.operations.run(work, done, parent=self)
 
     def new_referral(self) -> ReferralForm:
         self.form = open_referral_form(self.context, self, self.today)

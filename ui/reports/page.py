@@ -1,228 +1,330 @@
-"""The Reports screen. For now it exports the figures CSV (formats.md) for a range of
-periods, exactly as ``scs-victims figures`` writes it; the quarterly report and workbook
-come in a later issue."""
+"""The Reports screen: the quarterly repeat-victimisation report (issue 5) with a preview of
+its summary table and trend, saved as PDF, workbook or incident list, or printed; and the
+figures CSV for any range of periods."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
-from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.domain.periods import PeriodKind, period_containing, periods_between
-from scs_victims.exports import figures_csv_text, write_text_atomically
-from scs_victims.figures import compute_figures
+from scs_victims.domain.periods import Period, PeriodKind, parse_period_label, period_containing
+from scs_victims.progress import ProgressCallback
+from scs_victims.reports.quarterly_data import QuarterSummary
+from scs_victims.services.dashboard import TrendPoint
 from ui.context import AppContext
-from ui.widgets import uk_date
+from ui.dashboard.trend_chart import TrendChart
+from ui.reports import jobs
+from ui.reports.figures_form import FiguresForm, buddy_label
+from ui.reports.jobs import ReportChoice
+from ui.reports.printing import ChoosePrinter, ask_printer, print_pdf
+from ui.reports.summary_model import SummaryModel
 
-ERROR_STYLE = "border: 2px solid #c0392b;"
-PERIOD_KINDS = ((PeriodKind.QUARTER, "Quarter"), (PeriodKind.MONTH, "Month"),
-                (PeriodKind.FINANCIAL_YEAR, "Financial year (April to March)"),
-                (PeriodKind.YEAR, "Calendar year"))
-TYPE_BOXES = {CrimeType.ASB: "&ASB", CrimeType.BURGLARY: "Domestic &burglary",
-              CrimeType.DV: "Domestic ab&use"}
+QUARTERS_OFFERED = 12
+HEADING_WIDTH = 12  # characters
+PDF_FILTER = "PDF documents (*.pdf)"
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
+LIST_FILTER = "CSV files (*.csv);;Excel workbooks (*.xlsx)"
+TAB_NAMES = {CrimeType.ASB: "&ASB", CrimeType.BURGLARY: "Domestic &burglary",
+             CrimeType.DV: "Domestic ab&use"}
 
-FileChooser = Callable[[QWidget, str], str]
+# (parent, suggested path, file filters) -> the chosen path, "" when cancelled
+FileChooser = Callable[[QWidget, str, str], str]
 
 
-def ask_save_path(parent: QWidget, suggested: str) -> str:
+def ask_save_path(parent: QWidget, suggested: str, filters: str) -> str:
     """The system's Save dialog ("" when cancelled); tests put their own chooser in place."""
-    path, _filter = QFileDialog.getSaveFileName(parent, "Export figures", suggested,
-                                                "CSV files (*.csv)")
+    path, _filter = QFileDialog.getSaveFileName(parent, "Save", suggested, filters)
     return path
 
 
-@dataclass(frozen=True, slots=True)
-class FiguresRequest:
-    first: date
-    last: date
-    by: PeriodKind
-    types: tuple[CrimeType, ...]
-    by_ward: bool
+def offered_quarters(today: date) -> list[Period]:
+    """The quarter running today and the eleven before it, newest first."""
+    quarters = [period_containing(today, PeriodKind.QUARTER)]
+    while len(quarters) < QUARTERS_OFFERED:
+        quarters.append(period_containing(quarters[-1].start - timedelta(days=1),
+                                          PeriodKind.QUARTER))
+    return quarters
 
 
-def export_figures(context: AppContext, request: FiguresRequest, path: Path) -> int:
-    """The figures command's path: periods, compute_figures, the CSV, an atomic write."""
-    periods = periods_between(request.first, request.last, request.by)
-    with context.database.session() as session:
-        rows = compute_figures(session, periods, request.types, by_ward=request.by_ward)
-    write_text_atomically(path, figures_csv_text(rows))
-    return len(rows)
+def narrow_heading(heading: str) -> str:
+    """'Same quarter last year\n2023/24 Q4' -> 'Same quarter\nlast year\n2023/24 Q4': the
+    table fits beside its chart."""
+    words, _newline, period = heading.partition("\n")
+    return "\n".join(filter(None, (textwrap.fill(words, HEADING_WIDTH), period)))
+
+
+def safe_name(label: str) -> str:
+    """'2024/25 Q1' -> '2024-25-Q1', for a file name."""
+    return label.replace("/", "-").replace(" ", "-")
+
+
+class PreviewTab(QWidget):
+    """One crime type's summary table beside its eight-quarter trend."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.model = SummaryModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(f"Summary table: {name}")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        # As tall and wide as its seven rows: no empty band under them.
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.chart = TrendChart(f"{name}: the last 8 quarters")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.table, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.chart, 1)
 
 
 class ReportsPage(QWidget):
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
         self.context = context
-        self.today: Callable[[], date] = date.today
+        self.today = today
         self.choose_file: FileChooser = ask_save_path
+        self.choose_printer: ChoosePrinter = ask_printer
+        self.summary: QuarterSummary | None = None
+        self._loaded = False
         self._build()
 
     def _build(self) -> None:
-        today = self.today()
         heading = QLabel("<b>Reports</b>")
-        intro = QLabel("Export the repeat victimisation figures as a CSV file: one row per "
-                       "period, crime type and area, as the partnership's returns use them. "
-                       "The quarterly report and workbook will follow here.")
+        intro = QLabel("The partnership board's quarterly repeat victimisation report. Choose "
+                       "the quarter; the summary below is what the report will say.")
         intro.setWordWrap(True)
 
-        self.first = self._date_field("From", period_containing(today, PeriodKind.FINANCIAL_YEAR)
-                                      .start)
-        self.last = self._date_field("To", today)
-        self.by = QComboBox()
-        self.by.setAccessibleName("Periods")
-        self.by.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.by.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        for kind, label in PERIOD_KINDS:
-            self.by.addItem(label, kind.value)
-        self.types = {crime_type: QCheckBox(TYPE_BOXES[crime_type])
-                      for crime_type in CRIME_TYPES}
-        types_row = QHBoxLayout()
-        for box in self.types.values():
-            box.setChecked(True)
-            types_row.addWidget(box)
-        types_row.addStretch(1)
-        self.by_ward = QCheckBox("A row for every &ward as well as the whole area")
-        self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.addRow(self._label("&From (dd/mm/yyyy):", self.first),
-                    self._with_error("first", self.first))
-        form.addRow(self._label("&To (dd/mm/yyyy):", self.last),
-                    self._with_error("last", self.last))
-        form.addRow(self._label("&Periods:", self.by), self.by)
-        types_widget = QWidget()
-        types_widget.setLayout(types_row)
-        types_row.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Crime types:", self._with_error("types", types_widget))
-        form.addRow("", self.by_ward)
+        self.quarters = offered_quarters(self.today())
+        self.quarter = QComboBox()
+        self.quarter.setAccessibleName("Quarter")
+        for index, quarter in enumerate(self.quarters):
+            running = " (in progress)" if index == 0 else ""
+            self.quarter.addItem(f"{quarter.label}{running}", quarter.label)
+        self.quarter.setCurrentIndex(1)  # the last complete quarter
+        self.quarter.currentIndexChanged.connect(self.load)
+        self.publish = QCheckBox("Publication version (small &numbers suppressed)")
+        self.publish.setAccessibleName("Publication version")
+        self.publish.setToolTip("Counts from 1 to 4 are shown as <5, with the rates made from "
+                                "them, in the preview, the PDF and the workbook. The incident "
+                                "list is for analysts and is never published.")
+        self.publish.toggled.connect(self.load)
+        choice_row = QHBoxLayout()
+        choice_row.addWidget(buddy_label("&Quarter:", self.quarter))
+        choice_row.addWidget(self.quarter)
+        choice_row.addSpacing(16)
+        choice_row.addWidget(self.publish)
+        choice_row.addStretch(1)
 
-        self.export_button = QPushButton("&Export figures CSV...")
-        self.export_button.clicked.connect(self.export)
+        self.status = QLabel()
+        self.status.setAccessibleName("Preview status")
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Summary by crime type")
+        self.previews = {crime_type: PreviewTab(TAB_NAMES[crime_type].replace("&", ""))
+                         for crime_type in CRIME_TYPES}
+        for crime_type, tab in self.previews.items():
+            self.tabs.addTab(tab, TAB_NAMES[crime_type])
+
+        self.pdf_button = self._button("Save report &PDF...", "Save report PDF",
+                                       self.save_pdf)
+        self.workbook_button = self._button("Save &workbook (Excel)...", "Save workbook",
+                                            self.save_workbook)
+        self.workbook_button.setToolTip("The figures of the eight quarters in the trend, for "
+                                        "the whole area and by ward.")
+        self.list_button = self._button("Save &incident list...", "Save incident list",
+                                        self.save_incident_list)
+        self.list_button.setToolTip("Every incident of the quarter with its repeat flag and "
+                                    "reason; CSV or Excel by the file name's ending.")
+        self.print_button = self._button("P&rint...", "Print the report", self.print_report)
+        buttons = QHBoxLayout()
+        for button in (self.pdf_button, self.workbook_button, self.list_button,
+                       self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         self.result = QLabel()
         self.result.setWordWrap(True)
-        self.result.setAccessibleName("Export result")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.export_button)
-        buttons.addStretch(1)
+        self.result.setAccessibleName("Report result")
 
-        layout = QVBoxLayout(self)
+        self.figures = FiguresForm(self.context, self._ask_path, self.today())
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addLayout(choice_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs)
         layout.addLayout(buttons)
         layout.addWidget(self.result)
+        layout.addSpacing(8)
+        layout.addWidget(self.figures)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
+    def _button(self, text: str, name: str, action: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(name)
+        button.clicked.connect(action)
+        return button
 
-    def _date_field(self, name: str, value: date) -> QLineEdit:
-        field = QLineEdit(uk_date(value))
-        field.setAccessibleName(f"{name} date")
-        field.setPlaceholderText("dd/mm/yyyy")
-        field.setMaximumWidth(160)
-        return field
+    # Loading ------------------------------------------------------------------------------
 
-    def _with_error(self, name: str, field: QWidget) -> QWidget:
-        """The field with room beside it for its error message."""
-        error = QLabel()
-        error.setAccessibleName("Error")
-        error.hide()
-        self.errors[name] = error
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(field)
-        row.addWidget(error)
-        row.addStretch(1)
-        return box
+    def choice(self) -> ReportChoice:
+        return ReportChoice(self.quarters[self.quarter.currentIndex()],
+                            self.publish.isChecked())
 
     def on_shown(self) -> None:
-        self.first.setFocus()
+        if not self._loaded:
+            self.load()
+        self.quarter.setFocus()
 
     def refresh(self) -> None:
-        """Nothing shown here comes from the database."""
+        if self._loaded:
+            self.load()
 
-    # Exporting ----------------------------------------------------------------------------
+    def load(self) -> None:
+        self._loaded = True
+        database, choice = self.context.database, self.choice()
+        self.status.setText(f"Working out the figures for {choice.quarter.label} ...")
+        self.context.operations.run(lambda _progress: jobs.load_summary(database, choice),
+                                    self._show_summary, parent=self,
+                                    latest_key=f"reports-preview-{id(self)}")
 
-    def request(self) -> FiguresRequest | None:
-        """What the form asks for, or None after showing what is wrong beside each field."""
-        self._clear_errors()
-        dates: dict[str, date] = {}
-        for name, field, label in (("first", self.first, "From"), ("last", self.last, "To")):
-            try:
-                dates[name] = parse_date(field.text())
-            except DateFormatError:
-                self._show_error(name, field, f"{label} must be a date such as 31/03/2026.")
-        if len(dates) == 2 and dates["last"] < dates["first"]:
-            self._show_error("last", self.last, "To must not be before From.")
-        types = tuple(crime_type for crime_type, box in self.types.items() if box.isChecked())
-        if not types:
-            self._show_error("types", None, "Choose at least one crime type.")
-        if any(not error.isHidden() for error in self.errors.values()):
-            return None
-        return FiguresRequest(dates["first"], dates["last"], PeriodKind(self.by.currentData()),
-                              types, self.by_ward.isChecked())
+    def _show_summary(self, summary: QuarterSummary) -> None:
+        self.summary = summary
+        quarter = summary.quarter
+        version = ("for publication: counts from 1 to 4 show as <5" if summary.publish
+                   else "internal: every number shown")
+        self.status.setText(f"{quarter.label}, {quarter.start:%d/%m/%Y} to "
+                            f"{quarter.end:%d/%m/%Y} ({version}).")
+        columns = tuple(narrow_heading(column) for column in summary.columns)
+        by_type = {found.crime_type: found for found in summary.types}
+        for crime_type, tab in self.previews.items():
+            tab.model.set_summary(columns, by_type.get(crime_type))
+            tab.chart.set_points(tuple(
+                TrendPoint(parse_period_label(point.label), point.repeat_victim_rate,
+                           point.repeat_incident_rate)
+                for point in summary.trend.get(crime_type, ())))
 
-    def export(self) -> None:
-        request = self.request()
-        if request is None:
-            return
+    # Saving and printing ------------------------------------------------------------------
+
+    def _ask_path(self, suggested: str, filters: str) -> str:
+        """The chosen file ("" when cancelled), starting in the folder used last."""
         folder = str(self.context.settings.value("reports/folder", "") or "")
-        suggested = str(Path(folder) / f"figures-{request.first:%Y%m%d}-{request.last:%Y%m%d}"
-                                       ".csv")
-        chosen = self.choose_file(self, suggested)
+        chosen = self.choose_file(self, str(Path(folder) / suggested), filters)
+        if chosen:
+            self.context.settings.setValue("reports/folder", str(Path(chosen).parent))
+        return chosen
+
+    def _report_name(self, choice: ReportChoice) -> str:
+        version = "-publication" if choice.publish else ""
+        return f"repeat-victimisation-{safe_name(choice.quarter.label)}{version}"
+
+    def _start(self, label: str, work: Callable[[ProgressCallback], Any],
+               done: Callable[[Any], str]) -> None:
+        """Run a save with a progress dialog; the buttons wait until it ends."""
+        actions = (self.pdf_button, self.workbook_button, self.list_button, self.print_button)
+        for button in actions:
+            button.setEnabled(False)
+        self.result.setText(label)
+
+        def succeeded(value: Any) -> None:
+            for button in actions:
+                button.setEnabled(True)
+            self.result.setText(done(value))
+
+        def failed(_error: BaseException) -> bool:
+            for button in actions:
+                button.setEnabled(True)
+            self.result.setText("Nothing was saved.")
+            return False  # the operations layer shows the error
+
+        self.context.operations.run(work, succeeded, parent=self, label=label,
+                                    on_failure=failed)
+
+    def save_pdf(self) -> None:
+        choice, database = self.choice(), self.context.database
+        chosen = self._ask_path(f"{self._report_name(choice)}.pdf", PDF_FILTER)
         if not chosen:
             return
         path = Path(chosen)
-        self.context.settings.setValue("reports/folder", str(path.parent))
-        context = self.context
-        self.export_button.setEnabled(False)
-        self.result.setText("Exporting ...")
+        self._start(f"Making the {choice.quarter.label} report ...",
+                    lambda progress: jobs.save_pdf(database, choice, path, progress),
+                    lambda _path: f"Saved the {choice.quarter.label} report to {path}.")
 
-        def done(count: int) -> None:
-            self.export_button.setEnabled(True)
-            self.result.setText(f"Wrote {count:,} rows to {path}.")
+    def save_workbook(self) -> None:
+        choice, database = self.choice(), self.context.database
+        version = "-publication" if choice.publish else ""
+        chosen = self._ask_path(f"figures-{safe_name(choice.quarter.label)}{version}.xlsx",
+                                XLSX_FILTER)
+        if not chosen:
+            return
+        path = Path(chosen)
+        self._start("Writing the workbook ...",
+                    lambda progress: jobs.save_workbook(database, choice, path, progress),
+                    lambda _path: f"Saved the workbook to {path}.")
 
-        def failed(_error: BaseException) -> bool:
-            self.export_button.setEnabled(True)
-            self.result.setText("Nothing was exported.")
-            return False  # the operations layer shows the error
+    def save_incident_list(self) -> None:
+        quarter, database = self.choice().quarter, self.context.database
+        chosen = self._ask_path(f"incidents-{safe_name(quarter.label)}.csv", LIST_FILTER)
+        if not chosen:
+            return
+        path = Path(chosen)
+        self._start("Writing the incident list ...",
+                    lambda progress: jobs.save_incident_list(database, quarter, path,
+                                                             progress),
+                    lambda count: f"Saved {count:,} incidents of {quarter.label} to {path}.")
 
-        self.context.operations.run(lambda _progress: export_figures(context, request, path),
-                                    done, parent=self, label="Exporting the figures ...",
-                                    on_failure=failed)
+    def print_report(self) -> None:
+        printer = self.choose_printer(self)
+        if printer is None:
+            return
+        choice, database = self.choice(), self.context.database
+        name = self._report_name(choice)
 
-    def _show_error(self, name: str, field: QWidget | None, message: str) -> None:
-        first_error = all(error.isHidden() for error in self.errors.values())
-        self.errors[name].setText(message)
-        self.errors[name].show()
-        if field is not None:
-            field.setStyleSheet(ERROR_STYLE)
-            if first_error:
-                field.setFocus()
+        def send(pdf: bytes) -> str:
+            try:
+                pages = print_pdf(pdf, printer, name)
+            except Exception as error:  # noqa: BLE001 - shown through the one error handler
+                self.context.operations.report(self, error)
+                return "Nothing was printed."
+            return f"Sent the {choice.quarter.label} report ({pages} pages) to the printer."
 
-    def _clear_errors(self) -> None:
-        for error in self.errors.values():
-            error.hide()
-        for field in (self.first, self.last):
-            field.setStyleSheet("")
+        self._start(f"Preparing the {choice.quarter.label} report for printing ...",
+                    lambda progress: jobs.render_pdf(database, choice, progress), send)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from scs_victims.errors import Cancelled, UserError
 from scs_victims.progress import ProgressCallback
-from scs_victims.services.rules import RulesChange, change_rules
+from scs_victims.services.rules import DASH_THRESHOLD_MAX, RulesChange, change_rules
 from scs_victims.settings import RuleSettings, load_rules
 from ui.context import AppContext
 from ui.settings.labels import wrapped_label
@@ -72,7 +72,8 @@ class RulesTab(QWidget):
                     self.inputs[name] = check
                     continue
                 spin = QSpinBox()
-                spin.setRange(1, MAX_VALUE)
+                spin.setRange(1, DASH_THRESHOLD_MAX if name == "marac_dash_threshold"
+                              else MAX_VALUE)
                 spin.setMinimumWidth(140)
                 if "months" in name:
                     spin.setSuffix(" months")
