@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+from scs_victims.services import incident_directory
 from scs_victims.services.incident_directory import (
     IncidentQuery,
     incident_ids,
+    incident_listing,
     incident_rows,
     ward_choices,
 )
@@ -65,6 +67,7 @@ def test_default_order_is_newest_first(database: Database, incidents: dict[str, 
     (IncidentQuery(date_from=date(2025, 1, 3), date_to=date(2025, 2, 10)), ["DV-2", "DV-1"]),
     (IncidentQuery(text="dv-"), ["DV-2", "DV-1"]),
     (IncidentQuery(text="ur-7"), ["BUR-7"]),
+    (IncidentQuery(text="-7"), ["BUR-7"]),
     (IncidentQuery(text="ZZ9 9ZZ"), ["BUR-7"]),
     (IncidentQuery(text="zz9"), ["BUR-7"]),
     (IncidentQuery(text="quill"), ["DV-2", "DV-1"]),
@@ -125,3 +128,27 @@ def test_rows_in_the_order_asked(database: Database, incidents: dict[str, int]) 
 def test_unknown_sort_is_a_bug(database: Database) -> None:
     with database.session() as session, pytest.raises(ValueError, match="sort"):
         incident_ids(session, IncidentQuery(sort="colour"))
+
+
+def test_containing_is_tried_only_when_no_reference_starts_with_the_text(
+        database: Database, incidents: dict[str, int]) -> None:
+    extra = _add(database, reference="X-DV-1", crime_type="asb", occurred_on="01/06/2025")
+    ids = {**incidents, "X-DV-1": extra}
+    assert _refs(database, ids, IncidentQuery(text="dv-1")) == ["DV-1"]
+    assert _refs(database, ids, IncidentQuery(text="v-1")) == ["X-DV-1", "DV-1"]
+
+
+@pytest.mark.parametrize("lazy_over", [100, 1])
+def test_listing_gives_the_count_first_ids_and_their_rows(
+        database: Database, incidents: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        lazy_over: int) -> None:
+    monkeypatch.setattr(incident_directory, "LAZY_OVER", lazy_over)
+    query = IncidentQuery(text="quill")
+    with database.session() as session:
+        listing = incident_listing(session, query, first=1)
+    assert listing.total == 2
+    assert listing.complete == (lazy_over == 100)
+    # Complete: every id; otherwise the first in date order only.
+    assert list(listing.ids) == ([incidents["DV-2"], incidents["DV-1"]] if listing.complete
+                                 else [incidents["DV-2"]])
+    assert [row.reference for row in listing.rows] == ["DV-2"]

@@ -25,14 +25,15 @@ class SearchBox(QLineEdit):
 
     search = Signal(str)
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str, parent: QWidget | None = None, *,
+                 pause_ms: int = SEARCH_PAUSE_MS) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setAccessibleName(placeholder)
         self.setClearButtonEnabled(True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_PAUSE_MS)
+        self._timer.setInterval(pause_ms)
         self._timer.timeout.connect(self._emit)
         self.textChanged.connect(lambda _text: self._timer.start())
         self.returnPressed.connect(self._emit)

@@ -2,16 +2,26 @@
 
 A table over a million incidents cannot hold a million rows. ``incident_ids`` returns only
 the ordered ids (one indexed query); ``incident_rows`` reads the display rows of the few
-hundred ids a screen shows. Deleted incidents are never listed here ("Recently deleted" in
-``services.incidents`` lists them).
+hundred ids a screen shows. ``incident_listing`` serves a screen's first page in one call:
+the count, the first ids in order and their rows; when a search matches many incidents it
+stops after the first page (the rest comes from ``incident_ids``, later), so results show
+while the officer is still looking at the search box. Deleted incidents are never listed
+here ("Recently deleted" in ``services.incidents`` lists them).
 
 Choices of ours:
 
-- CHOICE: search text matches an incident whose reference starts with it, or contains it
-  when the text has a digit (the end of a CAD number); whose dwelling's postcode starts with
-  it (when it has the shape of a postcode or its start); or whose victim's surname starts
-  with it. Prefixes are tried as typed, capitalised and in capitals: those indexes are
-  case-sensitive, and a case-folded scan of every row would be too slow while typing.
+- CHOICE: search text matches an incident whose reference starts with it; whose dwelling's
+  postcode starts with it (when it has the shape of a postcode or its start); or whose
+  victim's surname starts with it. Prefixes are tried as typed, capitalised and in capitals:
+  those indexes are case-sensitive, and a case-folded scan of every row would be too slow
+  while typing.
+- CHOICE: when no reference starts with the text, the text has a digit and it is not the
+  shape of a postcode, references containing it match too (the end of a CAD number, a
+  sequence number such as "000123"). That is a scan of the reference index (tens of
+  milliseconds on a million incidents), so it is done only when the prefix finds nothing.
+- CHOICE: a search matching more than ``LAZY_OVER`` incidents in date order takes its first
+  page from a walk of the date index, testing each id against the matches; the full ordered
+  list (a sort of every match) is left to a second call.
 - CHOICE: the date order is by day, then crime type, then entry (id), not by time of day:
   that is the order of the (occurred_on, crime_type) index, so a million ids need no sort.
   Every other sort ends with that date order, so equal keys keep a stable, useful order.
@@ -19,6 +29,7 @@ Choices of ours:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from array import array
 from collections.abc import Sequence
@@ -26,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
@@ -38,6 +49,9 @@ _CHUNK = 900  # ids per IN list, well inside every database's limit on bound par
 # The start of a postcode: an outward code, optionally followed by the inward code's start.
 _POSTCODE_START = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?(?: ?[0-9][A-Z]{0,2})?$")
 _HIGHEST = "\U0010ffff"  # sorts after every character: the end of a prefix range
+# More matches than this and a search's first page comes from a walk of the date index:
+# sorting them all (a table row read for each) would take longer than the walk.
+LAZY_OVER = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +89,18 @@ class IncidentRow(NamedTuple):
     previous_reference: str | None
 
 
+class IncidentListing(NamedTuple):
+    """What a screen shows first: how many match, ids in order and the first ids' rows.
+
+    ``ids`` holds every match when ``complete``; otherwise only the first ones, and
+    ``incident_ids`` gives the rest."""
+
+    ids: array[int]
+    total: int
+    rows: list[IncidentRow]
+    complete: bool
+
+
 @dataclass(frozen=True, slots=True)
 class WardChoice:
     id: int
@@ -93,26 +119,40 @@ def _spellings(text: str) -> list[str]:
     return list(dict.fromkeys((text, text[:1].upper() + text[1:].lower(), text.upper())))
 
 
-def _text_ids(text: str, dialect: str) -> Select[Any] | None:
+def _text_ids(session: Session, text: str) -> Select[Any] | None:
     """The ids whose reference, dwelling postcode or victim surname match: a union of
     queries that each use their own index (one OR over the three would scan the table)."""
+    parts = _text_parts(session, text)
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    return select(union(*parts).subquery().c.id)
+
+
+def _text_parts(session: Session, text: str) -> list[Select[Any]]:
+    """One query of ids per kind of match (reference, postcode, surname), each on its index."""
     text = " ".join(text.split())
     if not text:
-        return None
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    # SQLite's LIKE ignores ASCII case and scans the narrow reference index; elsewhere ILIKE.
-    like = Incident.reference.like if dialect == "sqlite" else Incident.reference.ilike
-    if any(ch.isdigit() for ch in text):
-        reference: ColumnElement[bool] = like(f"%{escaped}%", escape="\\")
-    else:
-        reference = or_(*(_prefix(Incident.reference, spelling) for spelling in _spellings(text)))
-    parts: list[Select[Any]] = [select(Incident.id).where(reference)]
+        return []
     upper = text.upper()
     full = normalise_postcode(text)
+    postcode_shaped = full is not None or _POSTCODE_START.match(upper) is not None
+    reference = or_(*(_prefix(Incident.reference, spelling) for spelling in _spellings(text)))
+    if (any(ch.isdigit() for ch in text) and not postcode_shaped
+            and session.scalar(select(Incident.id).where(reference).limit(1)) is None):
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # SQLite's LIKE ignores ASCII case and scans the narrow reference index; elsewhere
+        # ILIKE. Text without letters has no case: SQLite's instr scans faster than LIKE.
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite" and not any(ch.isalpha() for ch in text):
+            reference = func.instr(Incident.reference, text) > 0
+        else:
+            like = Incident.reference.like if dialect == "sqlite" else Incident.reference.ilike
+            reference = like(f"%{escaped}%", escape="\\")
+    parts: list[Select[Any]] = [select(Incident.id).where(reference)]
     postcode: ColumnElement[bool] | None = None
     if full is not None:
         postcode = Address.postcode == full
-    elif _POSTCODE_START.match(upper):
+    elif postcode_shaped:
         postcode = _prefix(Address.postcode, upper)
     if postcode is not None:
         parts.append(select(Incident.id).where(
@@ -121,9 +161,7 @@ def _text_ids(text: str, dialect: str) -> Select[Any] | None:
         surname = or_(*(_prefix(Person.surname, spelling) for spelling in _spellings(text)))
         parts.append(select(Incident.id).where(
             Incident.victim_id.in_(select(Person.id).where(surname))))
-    if len(parts) == 1:
-        return parts[0]
-    return select(union(*parts).subquery().c.id)
+    return parts
 
 
 def _order(query: IncidentQuery, statement: Select[Any]) -> Select[Any]:
@@ -152,7 +190,7 @@ def _order(query: IncidentQuery, statement: Select[Any]) -> Select[Any]:
     raise ValueError(f"unknown sort key: {query.sort!r}")
 
 
-def _filtered(query: IncidentQuery, dialect: str) -> Select[Any]:
+def _filtered(session: Session, query: IncidentQuery) -> Select[Any]:
     """Every condition but "not deleted": testing deleted_at would read each table row, so
     the few deleted ids (a partial index) are taken out afterwards instead."""
     statement = select(Incident.id)
@@ -168,7 +206,7 @@ def _filtered(query: IncidentQuery, dialect: str) -> Select[Any]:
         # "= true", not "IS true": the partial index ix_incidents_repeats is chosen only
         # for the very condition it was built with.
         statement = statement.where(Incident.is_repeat == true())
-    matching = _text_ids(query.text, dialect)
+    matching = _text_ids(session, query.text)
     if matching is not None:
         statement = statement.where(Incident.id.in_(matching))
     return statement
@@ -183,7 +221,6 @@ def incident_ids(session: Session, query: IncidentQuery) -> array[int]:
     ids take 8 MB there, against 40 MB as a list of ints)."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key: {query.sort!r}")
-    dialect = session.get_bind().dialect.name
     deleted = _deleted_ids(session)
     if query.incident_ids:
         # A list from a figure or an alert: a few thousand at most, filtered in chunks and
@@ -191,12 +228,12 @@ def incident_ids(session: Session, query: IncidentQuery) -> array[int]:
         wanted: list[int] = []
         for start in range(0, len(query.incident_ids), _CHUNK):
             chunk = query.incident_ids[start:start + _CHUNK]
-            wanted.extend(session.scalars(_filtered(query, dialect)
+            wanted.extend(session.scalars(_filtered(session, query)
                                           .where(Incident.id.in_(chunk))))
         return array("q", _ordered_subset(session, query, [value for value in wanted
                                                            if value not in deleted]))
     # Through Core in batches: the ORM would first fetch all million rows as tuples (150 MB).
-    found = session.connection().execute(_order(query, _filtered(query, dialect))).scalars()
+    found = session.connection().execute(_order(query, _filtered(session, query))).scalars()
     ids: array[int] = array("q")
     for batch in found.partitions(10_000):
         ids.extend([value for value in batch if value not in deleted] if deleted else batch)
@@ -283,6 +320,57 @@ def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
     return [found[incident_id] for incident_id in ids if incident_id in found]
 
 
+def incident_listing(session: Session, query: IncidentQuery, first: int) -> IncidentListing:
+    """The count of the query's incidents, its ids in order and the rows of the first
+    ``first`` of them, in one call (one round trip for a screen)."""
+    if query.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key: {query.sort!r}")
+    if query.text.strip() and not query.incident_ids:
+        matched = _matches(session, query)
+        matched.difference_update(_deleted_ids(session))
+        if len(matched) <= LAZY_OVER:
+            ids = array("q", _ordered_subset(session, query, list(matched)))
+        elif query.sort == "date":
+            ids = _first_in_date_order(session, query, matched, first)
+            return IncidentListing(ids, len(matched), incident_rows(session, ids), False)
+        else:
+            ids = incident_ids(session, query)
+    else:
+        ids = incident_ids(session, query)
+    return IncidentListing(ids, len(ids), incident_rows(session, ids[:first]), True)
+
+
+def _matches(session: Session, query: IncidentQuery) -> set[int]:
+    """The ids a search selects, unordered. Text alone is read branch by branch, each an
+    index range, and joined here: no table row is read, and no temporary B-tree merges them.
+    """
+    connection = session.connection()
+    others = dataclasses.replace(query, text="", sort="date", descending=True)
+    if others != IncidentQuery():
+        return set(connection.execute(_filtered(session, query)).scalars())
+    matched: set[int] = set()
+    for part in _text_parts(session, query.text):
+        matched.update(connection.execute(part).scalars())
+    return matched
+
+
+def _first_in_date_order(session: Session, query: IncidentQuery, matched: set[int],
+                         first: int) -> array[int]:
+    """The first ``first`` of ``matched`` in date order: the date index read in order (no
+    table rows) until enough ids are among the matches."""
+    walk = (session.connection().execution_options(yield_per=2_000)
+            .execute(_order(query, select(Incident.id))).scalars())
+    found: array[int] = array("q")
+    try:
+        for batch in walk.partitions():
+            found.extend(value for value in batch if value in matched)
+            if len(found) >= first:
+                break
+    finally:
+        walk.close()
+    return found[:first]
+
+
 def ward_choices(session: Session) -> list[WardChoice]:
     """The wards in the area's order, for filter lists."""
     rows = session.execute(select(Ward.id, Ward.name).order_by(Ward.position, Ward.name))
@@ -297,11 +385,14 @@ def crime_type_label(value: str) -> str:
 
 __all__ = [
     "SORT_KEYS",
+    "LAZY_OVER",
+    "IncidentListing",
     "IncidentQuery",
     "IncidentRow",
     "WardChoice",
     "crime_type_label",
     "incident_ids",
+    "incident_listing",
     "incident_rows",
     "ward_choices",
 ]

@@ -11,12 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from scs_victims.services import incident_directory
 from scs_victims.services.incident_directory import IncidentQuery
 from scs_victims.storage.models import Incident
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext, IncidentFilter
 from ui.incidents.dialogs import DeletedModel
-from ui.incidents.model import COLUMN_INDEX, PENDING, IncidentsTableModel
+from ui.incidents.model import COLUMN_INDEX, PAGE_SIZE, PENDING, IncidentsTableModel
 from ui.incidents.page import IncidentsPage
 
 # The offscreen platform says so whenever a top-level window is shown.
@@ -74,8 +75,27 @@ def test_rows_show_an_ellipsis_until_their_page_arrives(qtbot: Any,
         pass
     reference = model.data(last)
     assert reference not in (PENDING, None, "")
-    # Only the pages asked for were read, not all fifteen.
-    assert model.row_at(0) is None
+    # The first page came with the ids; of the others, only the page asked for was read.
+    assert model.row_at(0) is not None
+    assert model.row_at(PAGE_SIZE) is None
+
+
+def test_a_long_search_shows_its_first_page_then_the_rest(
+        qtbot: Any, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incident_directory, "LAZY_OVER", 10)
+    model = IncidentsTableModel(demo_context)
+    with demo_context.database.session() as session:
+        expected = incident_directory.incident_ids(session, IncidentQuery(text="DV/"))
+    assert len(expected) > PAGE_SIZE
+    model.set_query(IncidentQuery(text="DV/"))
+    wait_idle(qtbot, demo_context)
+    assert model.rowCount() == len(expected)
+    assert model.ids == expected  # the rest of the ids arrived after the first page
+    assert model.row_at(0) is not None and model.row_at(0).id == expected[0]
+    last = model.index(len(expected) - 1, COLUMN_INDEX["Reference"])
+    assert model.data(last) == PENDING
+    qtbot.waitUntil(lambda: model.data(last) != PENDING, timeout=10_000)
+    assert model.data(last).startswith("DV/")
 
 
 def test_sorting_asks_the_core_for_a_new_order(qtbot: Any, demo_context: AppContext) -> None:

@@ -1,8 +1,11 @@
 """The Incidents table's model: every matching id, and display rows fetched a page at a time.
 
-The id list comes from one query (``incident_directory.incident_ids``); rows are read only for
-the pages the view asks about, in the background, and kept in a bounded cache. A row not yet
-read shows an ellipsis until its page arrives.
+A new filter or search is one background call (``incident_directory.incident_listing``): the
+count, the ids in order and the first page's rows, so the first rows show after one round
+trip. When a search matches many incidents, that call stops after the first page and a second
+one reads the full id list; rows below the first page show an ellipsis until it arrives.
+Other rows are read only for the pages the view asks about, in the background, and kept in a
+bounded cache. A row not yet read shows an ellipsis until its page arrives.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from PySide6.QtCore import (
 
 from scs_victims.progress import ProgressCallback
 from scs_victims.services.incident_directory import (
+    IncidentListing,
     IncidentQuery,
     IncidentRow,
     crime_type_label,
     incident_ids,
+    incident_listing,
     incident_rows,
 )
 from ui.context import AppContext
@@ -88,7 +93,8 @@ class IncidentsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._context = context
         self.query = IncidentQuery()
-        self.ids: array[int] = array("q")
+        self.ids: array[int] = array("q")  # the first ``total`` ids, or all of them
+        self.total = 0
         self._pages: OrderedDict[int, list[IncidentRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._wanted: set[int] = set()
@@ -103,7 +109,7 @@ class IncidentsTableModel(QAbstractTableModel):
     # Qt model -----------------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -118,7 +124,7 @@ class IncidentsTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.ids):
+        if not index.isValid() or index.row() >= self.total:
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.AccessibleTextRole):
@@ -174,31 +180,60 @@ class IncidentsTableModel(QAbstractTableModel):
         self.active = True
         database = self._context.database
 
-        def work(_progress: ProgressCallback) -> array[int]:
+        def work(_progress: ProgressCallback) -> IncidentListing:
             with database.session() as session:
-                return incident_ids(session, query)
+                return incident_listing(session, query, PAGE_SIZE)
 
         def failed(_error: BaseException) -> bool:
             self.loading = False
             self.failed.emit()
             return False  # the operations layer still tells the user
 
-        self._context.operations.run(work, self._set_ids, on_failure=failed,
+        self._context.operations.run(work, self._set_listing, on_failure=failed,
                                      latest_key=f"incident-ids-{id(self)}")
 
     def reload(self) -> None:
         self.set_query(self.query)
 
-    def _set_ids(self, ids: array[int]) -> None:
+    def _set_listing(self, listing: IncidentListing) -> None:
         self.beginResetModel()
-        self.ids = ids
+        self.ids = listing.ids
+        self.total = listing.total
         self._pages.clear()
         self._requested.clear()
         self._wanted.clear()
         self.generation += 1
+        if listing.rows:
+            first = listing.ids[:PAGE_SIZE].tolist()
+            by_id = {row.id: row for row in listing.rows}
+            self._pages[0] = [by_id.get(value) or _gone(value) for value in first]
         self.endResetModel()
         self.loading = False
-        self.loaded.emit(len(ids))
+        self.loaded.emit(listing.total)
+        if not listing.complete:
+            self._fetch_all_ids()
+
+    def _fetch_all_ids(self) -> None:
+        """The rest of a long search's ids (the first page is already shown)."""
+        generation = self.generation
+        query = self.query
+        database = self._context.database
+
+        def work(_progress: ProgressCallback) -> array[int]:
+            with database.session() as session:
+                return incident_ids(session, query)
+
+        def arrived(ids: array[int]) -> None:
+            if generation != self.generation:
+                return
+            if len(ids) != self.total or ids[:len(self.ids)] != self.ids:
+                # Written to in between: show the list as it is now.
+                self._set_listing(IncidentListing(ids, len(ids), [], True))
+                return
+            self.ids = ids
+            self._fetch_timer.start()  # pages asked for meanwhile
+
+        self._context.operations.run(work, arrived, latest_key=f"incident-rest-{id(self)}")
 
     def _want(self, page: int) -> None:
         if page in self._requested or page in self._pages:
@@ -208,8 +243,11 @@ class IncidentsTableModel(QAbstractTableModel):
         self._fetch_timer.start()
 
     def _fetch_wanted(self) -> None:
-        pages = sorted(self._wanted - self._requested)
-        self._wanted.clear()
+        # A page whose ids have not arrived yet waits for them (see _fetch_all_ids).
+        known = {page for page in self._wanted
+                 if min((page + 1) * PAGE_SIZE, self.total) <= len(self.ids)}
+        pages = sorted(known - self._requested)
+        self._wanted -= known
         if not pages:
             return
         self._requested.update(pages)
