@@ -555,8 +555,7 @@ def _marac_return(database: Database, args: argparse.Namespace) -> int:
 
 
 def _marac_pack(database: Database, args: argparse.Namespace) -> int:
-    import os
-
+    from scs_victims.exports import write_bytes_atomically
     from scs_victims.marac.documents import (
         meeting_on_date,
         render_meeting_pack,
@@ -567,33 +566,15 @@ def _marac_pack(database: Database, args: argparse.Namespace) -> int:
         meeting_id = meeting_on_date(session, args.meeting)
         render = render_research_list if args.research_list else render_meeting_pack
         pdf = render(session, meeting_id)
-    # Beside the target, then renamed: a reader never sees half a PDF.
-    partial = args.out.with_name(args.out.name + ".partial")
-    try:
-        partial.write_bytes(pdf)
-        os.replace(partial, args.out)
-    except OSError as exc:
-        raise UserError(f"Could not write {args.out}: {exc.strerror or exc}.") from None
+    write_bytes_atomically(args.out, pdf)
     what = "research list" if args.research_list else "meeting pack"
     _say(f"Wrote the {what} for {args.meeting:%d/%m/%Y} to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
-def _write_document(path: Path, content: bytes) -> None:
-    """Written beside the target, then renamed: a reader never sees half a document."""
-    import os
-
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
-
-
 def _report(database: Database, args: argparse.Namespace) -> int:
     from scs_victims.domain.periods import parse_period_label
+    from scs_victims.exports import write_bytes_atomically
     from scs_victims.reports.quarterly import render_quarterly_report
 
     try:
@@ -602,7 +583,7 @@ def _report(database: Database, args: argparse.Namespace) -> int:
         raise UserError(f"{exc}.") from None
     with database.session() as session:
         pdf = render_quarterly_report(session, quarter, publish=args.publish)
-    _write_document(args.out, pdf)
+    write_bytes_atomically(args.out, pdf)
     version = " for publication" if args.publish else ""
     _say(f"Wrote the {quarter.label} report{version} to {args.out}.", sys.stdout)
     return EXIT_OK

@@ -36,11 +36,16 @@ def figures_csv_text(rows: Iterable[FigureRow | PublishedRow]) -> str:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
+    """Write UTF-8 beside the target and rename, so a reader never sees half a file."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write beside the target and rename, so a reader never sees half a file."""
     partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with partial.open("wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, path)

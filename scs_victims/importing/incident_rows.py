@@ -85,6 +85,17 @@ class ParsedIncident(NamedTuple):
         return " ".join(parts) or None
 
 
+def victim_gender(value: str | None, error: ErrorSink) -> str | None:
+    """The stored gender of a ``victim_gender`` cell (``F`` and ``M`` allowed); None when the
+    cell is empty or not a gender, reported through ``error``."""
+    if value is None:
+        return None
+    gender = GENDERS.get(value.casefold())
+    if gender is None:
+        error("victim_gender", f"'{value}' is not one of female, male, other, unknown (or F, M)")
+    return gender
+
+
 def fingerprint(meaning: tuple[object, ...]) -> str:
     """SHA-1 of the cleaned values, so equal meanings give equal fingerprints."""
     text = "\x1f".join("" if value is None else str(value) for value in meaning)
@@ -157,12 +168,7 @@ class RowChecker:
         victim_dob = self._date(text, "victim_dob", error)
         perpetrator_dob = self._date(text, "perpetrator_dob", error)
 
-        gender = None
-        if text["victim_gender"] is not None:
-            gender = GENDERS.get(text["victim_gender"].casefold())
-            if gender is None:
-                error("victim_gender", f"'{text['victim_gender']}' is not one of female, male, "
-                      "other, unknown (or F, M)")
+        gender = victim_gender(text["victim_gender"], error)
 
         postcode = None
         if text["postcode"] is not None:

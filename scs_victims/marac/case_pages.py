@@ -40,12 +40,6 @@ def born(day: date | None, age: int | None) -> str:
 class MaracRenderer(Renderer):
     """A MARAC document: the case pages and tables they share."""
 
-    def facts(self, rows: Sequence[tuple[str, object]], *,
-              label_width: float = 0.26) -> Flowable:
-        """Label / value pairs as a two-column table (values escaped unless Flowables)."""
-        cells = [[self.markup(escape_text(label), "CellBold"), value] for label, value in rows]
-        return self.table(cells, [label_width, 1 - label_width], banded=False)
-
     def none_line(self, text: str) -> Flowable:
         return self.para(text, "SmallMuted")
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from scs_victims.domain.dates import DateFormatError, parse_date_time
 from scs_victims.domain.identity import person_key
 from scs_victims.errors import RowError
-from scs_victims.importing.incident_rows import GENDERS, RELATIONSHIPS, fingerprint
+from scs_victims.importing.incident_rows import RELATIONSHIPS, fingerprint, victim_gender
 from scs_victims.marac.vocabulary import parse_agency, parse_ethnicity, parse_yes_no
 
 REFERRAL_COLUMNS: tuple[str, ...] = (
@@ -105,12 +105,7 @@ class ReferralChecker:
             error("victim_ref", "the victim cannot be identified: give victim_ref, or "
                   "victim_forename and victim_surname with victim_dob")
 
-        gender = None
-        if text["victim_gender"] is not None:
-            gender = GENDERS.get(text["victim_gender"].casefold())
-            if gender is None:
-                error("victim_gender", f"'{text['victim_gender']}' is not one of female, male, "
-                      "other, unknown (or F, M)")
+        gender = victim_gender(text["victim_gender"], error)
         ethnicity = None
         if text["victim_ethnicity"] is not None:
             ethnicity = parse_ethnicity(text["victim_ethnicity"])

@@ -39,7 +39,7 @@ from scs_victims.marac.rules import repeat_referrals
 from scs_victims.marac.vocabulary import AGENCY_LABELS, is_minoritised
 from scs_victims.services.people_directory import age_on
 from scs_victims.settings import load_area, load_rules
-from scs_victims.spreadsheets import SafeCsvWriter, xlsx_cell
+from scs_victims.spreadsheets import SafeCsvWriter, save_workbook_atomically, xlsx_cell
 from scs_victims.storage.models import (
     MaracMeeting,
     MaracMeetingCase,
@@ -230,8 +230,6 @@ def write_return_xlsx(result: SafeLivesReturn, path: Path, *, area_name: str,
                       produced_at: datetime | None = None) -> None:
     """A workbook with a ``Meetings`` sheet (real dates and numbers) and a ``Summary`` sheet,
     written beside ``path`` and renamed into place."""
-    import os
-
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
@@ -258,9 +256,7 @@ def write_return_xlsx(result: SafeLivesReturn, path: Path, *, area_name: str,
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 40
 
-    partial = path.with_name(path.name + ".partial")
-    workbook.save(partial)
-    os.replace(partial, path)
+    save_workbook_atomically(workbook, path)
 
 
 def summary_lines(result: SafeLivesReturn, *, area_name: str,

@@ -241,6 +241,12 @@ class Renderer:
         been through ``escape_text``."""
         return Paragraph(markup, self.styles[style])
 
+    def facts(self, rows: Sequence[tuple[str, object]], *,
+              label_width: float = 0.26) -> Table:
+        """Label / value pairs as a two-column table (values escaped unless Flowables)."""
+        cells = [[self.markup(escape_text(label), "CellBold"), value] for label, value in rows]
+        return self.table(cells, [label_width, 1 - label_width], banded=False)
+
     def table(self, rows: Sequence[Sequence[object]], widths: Sequence[float], *,
               head: Sequence[str] | None = None, banded: bool = True,
               row_heights: Sequence[float] | None = None,

@@ -143,7 +143,7 @@ class QuarterlyReport(Renderer):
             self.para("Repeat victimisation", "Title"),
             self.para(f"Quarterly report to the partnership board \u00b7 {quarter.label}",
                       "Subtitle"),
-            self.facts(facts),
+            self.facts(facts, label_width=0.3),
             Spacer(0, 10 * mm),
             self.para("At a glance", "Heading2"),
             self._glance(),
@@ -158,10 +158,6 @@ class QuarterlyReport(Renderer):
             "repeat is counted by crime type against the same victim (the same dwelling for "
             "burglary) within the look-back window in force.", "SmallMuted"))
         return story
-
-    def facts(self, rows: Sequence[tuple[str, str]]) -> Flowable:
-        cells = [[self.markup(escape_text(label), "CellBold"), value] for label, value in rows]
-        return self.table(cells, [0.3, 0.7], banded=False)
 
     def _glance(self) -> Flowable:
         """This quarter's two judged rates per type, with their status."""
@@ -332,7 +328,7 @@ class QuarterlyReport(Renderer):
                 self.para(f"MARAC: {self.data.quarter.label}", "Heading1"),
                 self.para("Multi-agency risk assessment conferences held in the quarter, as "
                           "in the SafeLives quarterly return."),
-                self.facts(rows)]
+                self.facts(rows, label_width=0.3)]
 
 
 def report_summary(session: Session, quarter: Period, publish: bool = False) -> QuarterSummary:

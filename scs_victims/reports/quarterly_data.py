@@ -41,12 +41,7 @@ from scs_victims.errors import InputRefused
 from scs_victims.figures import ALL_AREA, FigureRow, compute_figures
 from scs_victims.marac.safelives_return import compute_return
 from scs_victims.progress import ProgressCallback, no_progress
-from scs_victims.reports.suppression import (
-    SUPPRESSED,
-    THRESHOLD,
-    PublishedRow,
-    suppress_figures,
-)
+from scs_victims.reports.suppression import PublishedRow, suppress_count, suppress_figures
 from scs_victims.services.dashboard import (
     REPEAT_INCIDENT_RATE,
     REPEAT_VICTIM_RATE,
@@ -89,7 +84,7 @@ MEASURES: tuple[Measure, ...] = (
 def published_count(value: int, *, publish: bool) -> int | str:
     """A count outside the figure rows (alerts, MARAC cases) under the primary rule of
     ``scs_victims.reports.suppression``: 1 to 4 as ``<5`` when published."""
-    return SUPPRESSED if publish and 0 < value < THRESHOLD else value
+    return suppress_count(value) if publish else value
 
 
 def count_text(value: int | str) -> str:

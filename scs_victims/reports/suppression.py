@@ -92,6 +92,11 @@ def describe_rule() -> str:
             "every number.")
 
 
+def suppress_count(value: int) -> int | str:
+    """One count under the primary rule: 1 to 4 as ``<5``; zero and 5 or more as they are."""
+    return SUPPRESSED if 0 < value < THRESHOLD else value
+
+
 def suppress_figures(rows: Sequence[FigureRow]) -> list[PublishedRow]:
     """The rows as they may be published, in the same order (see the module's rule)."""
     withheld: list[dict[str, str]] = [

@@ -41,7 +41,8 @@ from sqlalchemy import Integer, Row, Select, String, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
-from scs_victims.storage.models import Address, Incident, Person, Ward
+from scs_victims.services.incident_directory import ward_choices
+from scs_victims.storage.models import Address, Incident, Person
 
 _CHUNK = 900  # ids per IN list, well inside every database's limit on bound parameters
 _WORD = re.compile(r"[a-z0-9]+")
@@ -264,11 +265,6 @@ def _directory_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def load_wards(session: Session) -> list[tuple[int, str]]:
-    return [(ward_id, name) for ward_id, name in session.execute(
-        select(Ward.id, Ward.name).order_by(Ward.position, Ward.name))]
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Building 300,000 tuples makes Python's cyclic garbage collector run over and over
@@ -293,7 +289,7 @@ def _load_directory(session: Session, today: date) -> PeopleDirectory:
     # references with accents or punctuation take the slower path. What repeats across
     # people (names, genders, dates of birth with their age, latest day and ward) is worked
     # out once and shared: 300,000 copies of equal strings and dates would cost tens of MB.
-    wards = load_wards(session)
+    wards = [(ward.id, ward.name) for ward in ward_choices(session)]
     ward_names = dict(wards)
     strings: dict[str | None, str | None] = {}
     births: dict[date | None, tuple[date | None, int | None]] = {}
@@ -371,7 +367,6 @@ __all__ = [
     "age_on",
     "display_name",
     "load_directory",
-    "load_wards",
     "people_with_incidents_between",
     "query_words",
     "root_ids",

@@ -3,7 +3,6 @@ print its documents (meeting pack, research list, case summary, actions tracker)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from scs_victims.errors import UserError
+from scs_victims.exports import write_bytes_atomically
 from scs_victims.marac.documents import (
     render_actions_tracker,
     render_case_summary,
@@ -74,13 +74,6 @@ DOCUMENTS = (
     Document("Actions trac&ker...", "The actions tracker", "MARAC actions tracker",
              render_actions_tracker),
 )
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a reader never sees half a document."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 class MeetingsTab(QWidget):
@@ -327,7 +320,7 @@ class MeetingsTab(QWidget):
         def work(_progress: ProgressCallback) -> Path:
             with database.session() as session:
                 data = document.render(session, subject)
-            write_atomically(path, data)
+            write_bytes_atomically(path, data)
             return path
 
         def done(saved: Path) -> None:

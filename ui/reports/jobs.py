@@ -9,6 +9,7 @@ from pathlib import Path
 from scs_victims.domain.dates import add_months
 from scs_victims.domain.periods import Period, PeriodKind, periods_between
 from scs_victims.errors import UserError
+from scs_victims.exports import write_bytes_atomically
 from scs_victims.figures import compute_figures
 from scs_victims.progress import ProgressCallback
 from scs_victims.reports.incident_list import Format, export_incident_list
@@ -18,7 +19,6 @@ from scs_victims.reports.workbook import figures_definitions, write_figures_work
 from scs_victims.services.dashboard import TREND_QUARTERS
 from scs_victims.settings import load_area, load_rules
 from scs_victims.storage.database import Database
-from ui.marac.meetings_tab import write_atomically
 
 LIST_FORMATS: dict[str, Format] = {".csv": "csv", ".xlsx": "xlsx"}
 
@@ -51,11 +51,7 @@ def render_pdf(database: Database, choice: ReportChoice, progress: ProgressCallb
 def save_pdf(database: Database, choice: ReportChoice, path: Path,
              progress: ProgressCallback) -> Path:
     pdf = render_pdf(database, choice, progress)
-    try:
-        write_atomically(path, pdf)
-    except OSError as exc:
-        path.with_name(path.name + ".partial").unlink(missing_ok=True)
-        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
+    write_bytes_atomically(path, pdf)
     return path
 
 
