@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import exc, text
 
-from scs_victims.errors import DatabaseError, DatabaseTooNew
+from scs_victims.errors import Cancelled, DatabaseError, DatabaseTooNew
 from scs_victims.storage import database as database_module
 from scs_victims.storage import migrate
 from scs_victims.storage.database import (
@@ -87,6 +87,47 @@ def test_a_failed_session_rolls_back(database: Database) -> None:
         raise RuntimeError("stop")
     with database.session() as session:
         assert session.execute(text("SELECT count(*) FROM wards")).scalar() == 0
+
+
+# Far more SQLite steps than any test should wait for: it ends only if it is stopped.
+LONG_QUERY = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+              "WHERE i < 100000000) SELECT count(*) FROM n")
+
+
+def test_a_stopped_session_ends_its_long_query_and_changes_nothing(database: Database) -> None:
+    _add_rows(database)
+    before = snapshot(Path(database.location))
+    stopped = False
+    with pytest.raises(Cancelled), database.session(stop=lambda: stopped) as session:
+        session.execute(text("DELETE FROM wards"))
+        stopped = True
+        session.execute(text(LONG_QUERY)).scalar()
+    assert snapshot(Path(database.location)) == before
+
+
+def test_a_session_that_is_not_stopped_commits_and_leaves_no_handler_behind(
+        database: Database) -> None:
+    asked = 0
+
+    def stop() -> bool:
+        nonlocal asked
+        asked += 1
+        return False
+
+    query = LONG_QUERY.replace("100000000", "100000")
+    with database.session(stop=stop) as session:
+        first_connection = session.connection().connection.dbapi_connection
+        assert session.execute(text(query)).scalar() == 100_000
+        session.execute(text(
+            "INSERT INTO wards (name, name_key, position, listed) VALUES ('Hale', 'hale', 0, 1)"))
+    assert asked > 0
+    asked_during = asked
+    # The same pooled connection, now without the handler: stop is not asked any more.
+    with database.session() as session:
+        assert session.connection().connection.dbapi_connection is first_connection
+        assert session.execute(text(query)).scalar() == 100_000
+        assert session.execute(text("SELECT count(*) FROM wards")).scalar() == 1
+    assert asked == asked_during
 
 
 # Migrations -------------------------------------------------------------------------------

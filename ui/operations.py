@@ -60,6 +60,17 @@ class Task(QObject, Generic[T]):
             self.progressed.emit(done, -1 if total is None else total)
 
 
+_worker = threading.local()  # the Task a worker thread is running, if any
+
+
+def current_task_cancelled() -> bool:
+    """Whether the work running on this worker thread has been cancelled or overtaken by a
+    newer call with its ``latest_key`` (False off a worker). Pass it as
+    ``database.session(stop=current_task_cancelled)`` so such work ends inside SQLite."""
+    task: Task[Any] | None = getattr(_worker, "task", None)
+    return task is not None and task.cancelled
+
+
 class _Runner(QRunnable):
     def __init__(self, task: Task[Any], work: Callable[[ProgressCallback], Any]) -> None:
         super().__init__()
@@ -68,12 +79,15 @@ class _Runner(QRunnable):
         self._work = work
 
     def run(self) -> None:
+        _worker.task = self._task
         try:
             result = self._work(self._task.report)
         except BaseException as error:  # noqa: BLE001 - every failure goes to the handler
             self._task.failed.emit(error)
         else:
             self._task.succeeded.emit(result)
+        finally:
+            _worker.task = None
 
 
 class Operations(QObject):
@@ -88,6 +102,7 @@ class Operations(QObject):
         self._pool.setMaxThreadCount(4)
         self._running: set[Task[Any]] = set()
         self._latest: dict[str, Task[Any]] = {}
+        self._shutting_down = False
 
     @property
     def busy(self) -> bool:
@@ -134,8 +149,8 @@ class Operations(QObject):
         def failed(error: BaseException) -> None:
             superseded = latest_key is not None and self._latest.get(latest_key) is not task
             finish()
-            if superseded and isinstance(error, Cancelled):
-                return
+            if (superseded or self._shutting_down) and isinstance(error, Cancelled):
+                return  # nobody asked to hear about work the app itself stopped
             if on_failure is not None and on_failure(error):
                 return
             # Still reported if the screen that asked has closed (bugs are logged), just not
@@ -155,6 +170,8 @@ class Operations(QObject):
         self.error_handler(parent, error)
 
     def cancel_all(self) -> None:
+        """Stop everything (the window is closing): cancellations are not reported."""
+        self._shutting_down = True
         for task in list(self._running):
             task.cancel()
 

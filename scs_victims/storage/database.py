@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scs_victims.errors import ConcurrentChange, DatabaseError, DatabaseTooNew
+from scs_victims.errors import Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ APP_NAME = "SCS Victims"
 DB_ENV_VAR = "SCS_VICTIMS_DB"
 DEFAULT_FILE_NAME = "scs-victims.db"
 BACKUPS_KEPT = 5
+# How often (in SQLite virtual-machine steps, well under a millisecond) a session's ``stop``
+# is asked whether its query is still wanted.
+STOP_CHECK_STEPS = 10_000
 
 
 def data_folder() -> Path:
@@ -72,15 +75,20 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, stop: Callable[[], bool] | None = None) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back if it raises.
 
         A clash with another writer (the file busy past the timeout, or the same record saved
         by someone else at the same moment) becomes a ``ConcurrentChange`` the user can retry;
         nothing of this unit of work is kept.
+
+        ``stop`` lets work that nobody wants any more (a search overtaken by more typing) end
+        inside a long SQLite query: it is asked every few thousand SQLite steps, and once it
+        says True the query ends and the block raises ``Cancelled``. A server database
+        ignores it (the block then runs to the end).
         """
         try:
-            with self.sessions() as session, session.begin():
+            with self.sessions() as session, session.begin(), self._stopping(session, stop):
                 yield session
         except sa_exc.IntegrityError as exc:
             if not _is_unique_violation(exc):
@@ -90,12 +98,29 @@ class Database:
                 "Try again."
             ) from exc
         except sa_exc.OperationalError as exc:
+            if stop is not None and _is_interrupted(exc) and stop():
+                raise Cancelled from exc
             if not _is_busy(exc):
                 raise
             raise ConcurrentChange(
                 "The database is busy with another change; nothing was saved. Try again in a "
                 "moment."
             ) from exc
+
+    @contextmanager
+    def _stopping(self, session: Session, stop: Callable[[], bool] | None) -> Iterator[None]:
+        """SQLite's progress handler asks ``stop`` while this session's queries run; it is
+        removed before the commit or rollback, which must always finish."""
+        if stop is None or not self.is_sqlite:
+            yield
+            return
+        dbapi_connection = session.connection().connection.dbapi_connection
+        assert isinstance(dbapi_connection, sqlite3.Connection)
+        dbapi_connection.set_progress_handler(lambda: 1 if stop() else 0, STOP_CHECK_STEPS)
+        try:
+            yield
+        finally:
+            dbapi_connection.set_progress_handler(None, 0)
 
     def backup(self, target: Path) -> Path:
         """A consistent copy made with SQLite's backup API, checked with integrity_check."""
@@ -118,6 +143,10 @@ class Database:
 def _is_unique_violation(exc: sa_exc.IntegrityError) -> bool:
     text = str(exc.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+def _is_interrupted(exc: sa_exc.OperationalError) -> bool:
+    return isinstance(exc.orig, sqlite3.OperationalError) and "interrupted" in str(exc.orig)
 
 
 def _is_busy(exc: sa_exc.OperationalError) -> bool:

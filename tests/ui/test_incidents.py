@@ -5,17 +5,20 @@ Every name here is invented; the demo borough is synthetic.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from scs_victims.services import incident_directory
-from scs_victims.services.incident_directory import IncidentQuery
+from scs_victims.services.incident_directory import IncidentListing, IncidentQuery
 from scs_victims.storage.models import Incident
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext, IncidentFilter
+from ui.incidents import model as model_module
 from ui.incidents.dialogs import DeletedModel
 from ui.incidents.model import COLUMN_INDEX, PAGE_SIZE, PENDING, IncidentsTableModel
 from ui.incidents.page import IncidentsPage
@@ -96,6 +99,42 @@ def test_a_long_search_shows_its_first_page_then_the_rest(
     assert model.data(last) == PENDING
     qtbot.waitUntil(lambda: model.data(last) != PENDING, timeout=10_000)
     assert model.data(last).startswith("DV/")
+
+
+def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
+        qtbot: Any, demo_context: AppContext, errors: ErrorRecorder,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    real_listing = model_module.incident_listing
+    started = threading.Event()
+    slow_errors: list[BaseException] = []
+
+    def listing(session: Session, query: IncidentQuery, first: int) -> IncidentListing:
+        if query.text == "DV/":
+            started.set()
+            try:  # minutes of SQLite work unless the search is stopped
+                session.execute(text(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                    "WHERE i < 1000000000) SELECT count(*) FROM n")).scalar()
+            except Exception as error:
+                slow_errors.append(error)
+                raise
+        return real_listing(session, query, first)
+
+    monkeypatch.setattr(model_module, "incident_listing", listing)
+    page.search.setText("DV/")
+    page.search.returnPressed.emit()
+    qtbot.waitUntil(started.is_set, timeout=5_000)
+    page.search.setText("DV/2")
+    page.search.returnPressed.emit()
+    wait_idle(qtbot, demo_context, timeout=10_000)
+    assert slow_errors and "interrupted" in str(slow_errors[0])
+    assert errors.errors == []
+    with demo_context.database.session() as session:
+        expected = incident_directory.incident_ids(session, IncidentQuery(text="DV/2"))
+    assert 0 < len(expected) < 3000
+    assert page.model.ids == expected
+    assert page.count_label.text() == f"{len(expected):,} incidents"
 
 
 def test_sorting_asks_the_core_for_a_new_order(qtbot: Any, demo_context: AppContext) -> None:

@@ -130,3 +130,22 @@ def test_new_incident_for_a_person_starts_with_them_as_victim(
     forms[0].confirm_discard = lambda _parent: True
     forms[0].close()
     window.close()
+
+
+def test_work_stopped_by_closing_the_window_is_not_reported(
+        qtbot: Any, demo_context: AppContext, errors: ErrorRecorder) -> None:
+    import threading
+
+    started = threading.Event()
+
+    def long_work(progress: Any) -> None:
+        started.set()
+        while True:
+            progress(0, None)  # raises Cancelled once the task is cancelled
+            threading.Event().wait(0.01)
+
+    demo_context.operations.run(long_work, label=None)
+    assert started.wait(5)
+    demo_context.operations.cancel_all()
+    wait_idle(qtbot, demo_context)
+    assert errors.errors == []

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from scs_victims.errors import Cancelled
 from scs_victims.progress import ProgressCallback
 from scs_victims.services.incident_directory import (
     IncidentListing,
@@ -36,6 +37,7 @@ from scs_victims.services.incident_directory import (
     incident_rows,
 )
 from ui.context import AppContext
+from ui.operations import Task, current_task_cancelled
 from ui.widgets import uk_date
 
 PAGE_SIZE = 200
@@ -101,6 +103,7 @@ class IncidentsTableModel(QAbstractTableModel):
         self.generation = 0
         self.loading = False
         self.active = False  # no ids are read until the page first asks (lazy loading)
+        self._rest: Task[array[int]] | None = None  # the rest of a long search's ids
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
@@ -178,10 +181,14 @@ class IncidentsTableModel(QAbstractTableModel):
         self.query = query
         self.loading = True
         self.active = True
+        if self._rest is not None:
+            self._rest.cancel()  # the ids of the previous search are not wanted any more
         database = self._context.database
 
         def work(_progress: ProgressCallback) -> IncidentListing:
-            with database.session() as session:
+            # Overtaken by more typing: stop inside SQLite rather than compete with the new
+            # search for the cores.
+            with database.session(stop=current_task_cancelled) as session:
                 return incident_listing(session, query, PAGE_SIZE)
 
         def failed(_error: BaseException) -> bool:
@@ -220,8 +227,11 @@ class IncidentsTableModel(QAbstractTableModel):
         database = self._context.database
 
         def work(_progress: ProgressCallback) -> array[int]:
-            with database.session() as session:
+            with database.session(stop=current_task_cancelled) as session:
                 return incident_ids(session, query)
+
+        def stopped(error: BaseException) -> bool:
+            return isinstance(error, Cancelled)  # by a newer search: nobody is waiting
 
         def arrived(ids: array[int]) -> None:
             if generation != self.generation:
@@ -233,7 +243,8 @@ class IncidentsTableModel(QAbstractTableModel):
             self.ids = ids
             self._fetch_timer.start()  # pages asked for meanwhile
 
-        self._context.operations.run(work, arrived, latest_key=f"incident-rest-{id(self)}")
+        self._rest = self._context.operations.run(work, arrived, on_failure=stopped,
+                                                  latest_key=f"incident-rest-{id(self)}")
 
     def _want(self, page: int) -> None:
         if page in self._requested or page in self._pages:
