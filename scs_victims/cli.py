@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from scs_victims.figures import FigureRow
+    from scs_victims.importing.incidents import ImportSummary
 
 log = logging.getLogger("scs_victims.cli")
 
@@ -346,6 +347,20 @@ class _ProgressLine:
             print(file=sys.stderr)
 
 
+def _report_import(file_name: str, summary: ImportSummary, noun: str) -> int:
+    """What an import did, in the same words for every kind of file."""
+    encoding = "" if summary.encoding == "UTF-8" else f" (read as {summary.encoding})"
+    _say(f"Imported {file_name}{encoding}: {summary.imported} new {noun}, "
+         f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
+         sys.stdout)
+    if summary.rejects_path is not None:
+        _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
+        for error in summary.errors[:MAX_ERRORS_SHOWN]:
+            _say(f"  {error}")
+    _mention_unknown_columns(summary.unknown_columns)
+    return EXIT_OK
+
+
 def _import(database: Database, args: argparse.Namespace) -> int:
     from scs_victims.importing.incidents import import_incidents
 
@@ -355,16 +370,7 @@ def _import(database: Database, args: argparse.Namespace) -> int:
                                    rejects_path=args.rejects, progress=progress)
     finally:
         progress.finish()
-    encoding = "" if summary.encoding == "UTF-8" else f" (read as {summary.encoding})"
-    _say(f"Imported {args.file.name}{encoding}: {summary.imported} new incidents, "
-         f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
-         sys.stdout)
-    if summary.rejects_path is not None:
-        _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
-        for error in summary.errors[:MAX_ERRORS_SHOWN]:
-            _say(f"  {error}")
-    _mention_unknown_columns(summary.unknown_columns)
-    return EXIT_OK
+    return _report_import(args.file.name, summary, "incidents")
 
 
 def _figures(database: Database, args: argparse.Namespace) -> int:
@@ -515,16 +521,7 @@ def _marac_import(database: Database, args: argparse.Namespace) -> int:
                                    rejects_path=args.rejects, progress=progress)
     finally:
         progress.finish()
-    encoding = "" if summary.encoding == "UTF-8" else f" (read as {summary.encoding})"
-    _say(f"Imported {args.file.name}{encoding}: {summary.imported} new MARAC referrals, "
-         f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
-         sys.stdout)
-    if summary.rejects_path is not None:
-        _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
-        for error in summary.errors[:MAX_ERRORS_SHOWN]:
-            _say(f"  {error}")
-    _mention_unknown_columns(summary.unknown_columns)
-    return EXIT_OK
+    return _report_import(args.file.name, summary, "MARAC referrals")
 
 
 def _marac_return(database: Database, args: argparse.Namespace) -> int:

@@ -8,10 +8,17 @@ runs, so hooks never see a row that is not there.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from ui.widgets import ALIGN_RIGHT
 
@@ -95,3 +102,17 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         if self.SORT_ROLE is not None and role == self.SORT_ROLE:
             return self.sort_value(row, column)
         return self.role_data(row, column, role)
+
+
+def change_filter(proxy: QSortFilterProxyModel, apply: Callable[[], None]) -> None:
+    """Change what a filter proxy accepts (``apply`` sets its state) and refilter its rows.
+
+    Qt 6.10 replaced invalidateRowsFilter() (now deprecated) with begin/endFilterChange.
+    """
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        apply()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:
+        apply()
+        proxy.invalidateRowsFilter()

@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
 
 SEARCH_PAUSE_MS = 120  # after the last keystroke; the query itself must fit in the rest of 200
 
@@ -18,6 +27,20 @@ def uk_date(value: date | datetime | None) -> str:
 
 def uk_date_time(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y %H:%M")
+
+
+def two_column_body(left: QBoxLayout, right: QBoxLayout) -> QScrollArea:
+    """A form's two halves side by side, scrolling when the window is too small for them."""
+    columns = QHBoxLayout()
+    columns.addLayout(left, 1)
+    columns.addLayout(right, 1)
+    body = QWidget()
+    body.setLayout(columns)
+    scroll = QScrollArea()
+    scroll.setWidget(body)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    return scroll
 
 
 class SearchBox(QLineEdit):

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 
 from scs_victims.alerts import Alert, AlertIncident, AlertKind
 from scs_victims.services.alert_reviews import AlertKey, AlertWithReview, alert_key
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, change_filter
 from ui.widgets import uk_date, uk_date_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -131,14 +131,7 @@ class AlertsFilter(QSortFilterProxyModel):
         self._change(lambda: setattr(self, "_show_reviewed", show))
 
     def _change(self, apply: Callable[[], None]) -> None:
-        # Qt 6.10 replaced invalidateRowsFilter() (now deprecated) with begin/endFilterChange.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            apply()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            apply()
-            self.invalidateRowsFilter()
+        change_filter(self, apply)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()

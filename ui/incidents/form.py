@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +54,7 @@ from ui.context import AppContext
 from ui.incidents.dialogs import error_label
 from ui.incidents.fields import DuplicatesPanel, Field, as_form_text, calendar_button
 from ui.incidents.pickers import address_picker, person_label, person_picker, search_edit
-from ui.widgets import uk_date
+from ui.widgets import two_column_body, uk_date
 
 ConfirmDiscard = Callable[[QWidget], bool]
 
@@ -296,15 +294,7 @@ class IncidentForm(QDialog):
         right.addWidget(victim_box)
         right.addWidget(address_box)
         right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-        body = QWidget()
-        body.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll = two_column_body(left, right)
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("&Save")

@@ -19,7 +19,7 @@ from scs_victims.marac.queries import (
 )
 from scs_victims.marac.safelives_return import RETURN_COLUMNS, ReturnRow, return_cells
 from scs_victims.marac.vocabulary import AGENCY_LABELS
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, change_filter
 from ui.widgets import uk_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,13 +96,7 @@ class ReferralsFilter(QSortFilterProxyModel):
         self._change(lambda: setattr(self, "_test", REFERRAL_FILTERS[index][1]))
 
     def _change(self, apply: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            apply()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            apply()
-            self.invalidateRowsFilter()
+        change_filter(self, apply)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()

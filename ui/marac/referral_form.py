@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,6 +63,7 @@ from ui.marac.common import (
     tri_state,
     tri_value,
 )
+from ui.widgets import two_column_body
 
 NO_PERSON = -1  # no such person: the core refuses it as "choose the victim"
 NOT_KEYED = ("Find the victim in People, or give a new victim's date of birth or reference "
@@ -331,15 +331,7 @@ class ReferralForm(QDialog):
         right.addWidget(self.perpetrator)
         right.addWidget(other_box)
         right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-        body = QWidget()
-        body.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll = two_column_body(left, right)
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("&Save")
