@@ -27,8 +27,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 TARGET_MS = 200.0
-SEARCHES = ("DV/2025/0001", "000123", "B14 6AG", "B14", "EN1 0AS", "EN1", "smith", "Wood",
-            "hall", "okafor")
+# Reference prefixes (one of a year long past, whose first page lies deep in the date order),
+# digits found inside references, full postcodes and districts, surnames.
+SEARCHES = ("DV/2025/0001", "DV/2019", "000123", "B14 6AG", "B14", "EN1 0AS", "EN1", "smith",
+            "Wood", "hall", "okafor")
 
 
 def main(argv: list[str] | None = None) -> int:

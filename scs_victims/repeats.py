@@ -17,13 +17,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     bindparam,
     case,
     func,
     or_,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
@@ -32,6 +30,7 @@ from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.dates import order_key, window_start
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.settings import RuleSettings, load_rules
+from scs_victims.storage.bulk import BulkStatement, stream_rows
 from scs_victims.storage.models import Address, Incident, Person, table_of
 
 Subject = tuple[str, int]  # (crime type code, canonical person or address id)
@@ -211,13 +210,18 @@ def recompute_flags(
         .where(table.c.is_repeat.is_(True) | table.c.previous_id.is_not(None))
         .values(is_repeat=False, previous_id=None)
     )
-    rows = connection.execute(
-        select(table.c.crime_type, table.c.subject_id, type_coerce(table.c.occurred_on, String),
-               type_coerce(table.c.occurred_time, String), table.c.reference, table.c.id,
-               table.c.is_repeat, table.c.previous_id)
+    rows = stream_rows(connection, (
+        select(table.c.crime_type, table.c.subject_id, table.c.occurred_on,
+               table.c.occurred_time, table.c.reference, table.c.id, table.c.is_repeat,
+               table.c.previous_id)
         .where(live, table.c.subject_id.is_not(None))
         .order_by(table.c.crime_type, table.c.subject_id)
-        .execution_options(yield_per=20000)
+    ))
+    apply_changes = BulkStatement(
+        connection,
+        update(table).where(table.c.id == bindparam("b_id"))
+        .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
+        ["b_id", "b_repeat", "b_previous"],
     )
     changed = done = 0
     changes: list[tuple[int, bool, int | None]] = []
@@ -231,7 +235,8 @@ def recompute_flags(
                 done += len(group)
                 group = []
                 if len(changes) >= _BATCH:
-                    changed += _apply_changes(session, changes)
+                    apply_changes.run(changes)
+                    changed += len(changes)
                     changes = []
                     progress(done, total)
             group_key = (crime_type, subject_id)
@@ -240,7 +245,8 @@ def recompute_flags(
                       was_previous))
     if group:
         _walk_chain(group, window, changes)
-    changed += _apply_changes(session, changes)
+    apply_changes.run(changes)
+    changed += len(changes)
     progress(total, total)
     return changed
 
@@ -282,19 +288,6 @@ def _walk_chain(group: list[tuple[str, str, str, int, Any, int | None]], window:
         if repeat != bool(item[4]) or previous_id != item[5]:
             changes.append((item[3], repeat, previous_id))
         previous = item
-
-
-def _apply_changes(session: Session, changes: Sequence[tuple[int, bool, int | None]]) -> int:
-    if changes:
-        table = table_of(Incident)
-        session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
-            [{"b_id": incident_id, "b_repeat": repeat, "b_previous": previous}
-             for incident_id, repeat, previous in changes],
-        )
-    return len(changes)
 
 
 def _chain_query() -> Select[int, str, int | None, date, time | None, str, bool, int | None]:

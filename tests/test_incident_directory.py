@@ -152,3 +152,41 @@ def test_listing_gives_the_count_first_ids_and_their_rows(
     assert list(listing.ids) == ([incidents["DV-2"], incidents["DV-1"]] if listing.complete
                                  else [incidents["DV-2"]])
     assert [row.reference for row in listing.rows] == ["DV-2"]
+
+
+@pytest.mark.parametrize("walk_budget", [100_000, 1], ids=["date-index-walk", "per-kind"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_big_search_first_page_is_the_same_however_it_is_found(
+        database: Database, monkeypatch: pytest.MonkeyPatch, walk_budget: int,
+        descending: bool) -> None:
+    """Past the walk budget each kind of match (reference, surname, postcode) is ordered by
+    the database and merged: the first page must be exactly the date order's, deleted ones
+    left out, ties on date ordered by type and id."""
+    monkeypatch.setattr(incident_directory, "LAZY_OVER", 1)
+    monkeypatch.setattr(incident_directory, "WALK_BUDGET", walk_budget)
+    ids = {}
+    for number, (day, crime_type) in enumerate([
+            ("2025-01-03", "dv"), ("2024-11-30", "asb"), ("2025-01-03", "asb"),
+            ("2023-06-01", "dv"), ("2025-03-09", "dv"), ("2022-02-28", "asb"),
+            ("2025-03-09", "asb")]):
+        reference = f"TOWER-{number}"
+        ids[reference] = _add(database, reference=reference, crime_type=crime_type,
+                              occurred_on=day, victim_forename="Ysolde",
+                              victim_surname="Towerlock" if number % 2 else "Tamsin",
+                              victim_dob="02/02/1980", postcode="ZZ3 4AB")
+    # Found by surname only (its reference does not start with the text).
+    ids["ELSE-9"] = _add(database, reference="ELSE-9", crime_type="asb",
+                         occurred_on="2024-12-24", victim_forename="Ysolde",
+                         victim_surname="Towerlock", victim_dob="02/02/1980")
+    with database.session() as session:
+        delete_incident(session, ids["TOWER-4"], reason="entered twice")
+    with database.session() as session:
+        listing = incident_listing(session, IncidentQuery(text="tow", descending=descending),
+                                   first=3)
+        everything = incident_ids(session, IncidentQuery(text="tow", descending=descending))
+    assert listing.total == 7
+    assert list(listing.ids) == list(everything)[:3]
+    # Same day: the type breaks the tie ("dv" after "asb"), reversed when newest first.
+    expected_newest = [ids["TOWER-6"], ids["TOWER-0"], ids["TOWER-2"]]
+    expected_oldest = [ids["TOWER-5"], ids["TOWER-3"], ids["TOWER-1"]]
+    assert list(listing.ids) == (expected_newest if descending else expected_oldest)

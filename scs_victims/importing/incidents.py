@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, String, func, insert, literal, select
+from sqlalchemy import Column, Integer, String, exists, func, insert, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from scs_victims.domain.crime_types import CrimeType
 from scs_victims.errors import FileRefused, RowError, ScsError
 from scs_victims.importing.csv_source import CsvSource, open_csv
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from scs_victims.importing.linked_records import LinkedRecords
 from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
@@ -198,6 +199,16 @@ def check_incidents(database: Database, path: Path, **options: Any) -> ImportSum
     return import_incidents(database, path, validate_only=True, **options)
 
 
+def _slot(ref: int | tuple[Any, ...]) -> int:
+    return ref if isinstance(ref, int) else ref[0]
+
+
+def _slots(rows: list[LoadRow], *fields: str) -> list[int]:
+    """The slots that the rows' ``fields`` (victim, perpetrator, address) name."""
+    return [_slot(ref) for row in rows for name in fields
+            if (ref := getattr(row, name)) is not None]
+
+
 def _encoded(inserter: BulkInserter, column: str, value: object) -> object:
     process = inserter.encoder_for(column)
     return value if process is None else process(value)
@@ -283,28 +294,22 @@ class _Run:
         # row's own values, and the constants are encoded here once.
         self.incident_inserter = BulkInserter(self.connection, table_of(Incident),
                                               INCIDENT_FIELDS, encoded=INCIDENT_FIELDS)
-        self.inserters = {
-            model: BulkInserter(self.connection, table_of(model),
-                                [*fields, "import_id", "created_at"],
-                                encoded=[*fields, "import_id", "created_at"])
-            for model, fields in ((Person, PERSON_FIELDS), (Address, ADDRESS_FIELDS))
-        }
-        # Lookups read the unique indexes alone (no table row): most keys of a large file
+        self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
+        self.people = LinkedRecords(connection, Person, PERSON_FIELDS, import_id=self.run_id,
+                                    created_at=self.now_encoded)
+        self.addresses = LinkedRecords(connection, Address, ADDRESS_FIELDS,
+                                       import_id=self.run_id, created_at=self.now_encoded,
+                                       complete=self._with_ward_id)
+        self.epoch = 0
+        # Loading into an empty table, a reference the file never had before is new.
+        self.incidents_were_empty = not connection.execute(
+            select(exists().select_from(table_of(Incident)))).scalar()
+        # Lookups read the unique index alone (no table row): most keys of a large file
         # are new, and for those the index answers. Details are read only for the found.
         self.reference_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
                                           ["reference"])
         self.incident_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
                                          ["reference", "content_hash", "import_id"])
-        self.lookups = {model: KeyLookup(self.connection, table_of(model), "key", ["key", "id"])
-                        for model in (Person, Address)}
-        # Merged records are few, and an import merges nothing: their roots are read once.
-        self.merged_into: dict[type[Person] | type[Address], dict[int, int]] = {
-            model: {row_id: root for row_id, root in connection.execute(
-                select(model.id, model.merged_into_id).where(model.merged_into_id.is_not(None))
-            ) if root is not None}
-            for model in (Person, Address)
-        }
-        self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
         self.false = _encoded(self.incident_inserter, "is_repeat", False)
 
     # Reading ---------------------------------------------------------------------------
@@ -325,7 +330,14 @@ class _Run:
             keep_raw=self.rejects is not None, dialect_name=self.connection.dialect.name,
             mapping=self.mapping,
         )
-        for bytes_read, rows in checked_batches(config, parallel=self.parallel):
+        for bytes_read, epoch, rows in checked_batches(config, parallel=self.parallel):
+            if epoch != self.epoch:
+                # The checking side forgot its slots after the rows before: so must we.
+                self._flush(batch)
+                batch = []
+                self.people.forget()
+                self.addresses.forget()
+                self.epoch = epoch
             for number, raw, checked, reference in rows:
                 self.summary.rows_read += 1
                 if isinstance(checked, list):
@@ -357,17 +369,26 @@ class _Run:
     def _flush(self, batch: list[tuple[int, list[str] | None, LoadRow]]) -> None:
         if not batch:
             return
-        references = [row.reference for _, _, row in batch]
-        found_references = [row[0] for row in self.reference_lookup.rows(references)]
+        for _, _, row in batch:
+            self._note_records(row)
+        # A reference no earlier row had, loading into an empty table, is certainly new.
+        certain = self.incidents_were_empty
+        unsure = [row.reference for _, _, row in batch
+                  if not (certain and row.reference_is_new)]
+        found_references = [row[0] for row in self.reference_lookup.rows(unsure)]
         existing = {
             reference: (content_hash, import_id)
             for reference, content_hash, import_id in self.incident_lookup.rows(found_references)
         }
-        earlier = self.seen.first_rows(references)
+        earlier = self.seen.first_rows(unsure)
         in_batch: dict[str, int] = {}
         new: list[LoadRow] = []
         for number, raw, parsed in batch:
             reference = parsed.reference
+            if certain and parsed.reference_is_new:
+                in_batch[reference] = number
+                new.append(parsed)
+                continue
             found = existing.get(reference)
             first = earlier.get(reference) or self.seen.pending.get(reference)
             if (reference in in_batch or (first is not None and first < number)
@@ -391,17 +412,33 @@ class _Run:
         if new:
             self._insert(new)
 
+    def _note_records(self, row: LoadRow) -> None:
+        """Keep the details of the people and address a row brings (key_slots)."""
+        if isinstance(row.victim, tuple):
+            self.people.note(row.victim)
+        if isinstance(row.perpetrator, tuple):
+            self.people.note(row.perpetrator)
+        if isinstance(row.address, tuple):
+            # The row's ward travels with the address: it is the ward it is created in.
+            self.addresses.note((*row.address, row.ward_key))
+
+    def _with_ward_id(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        *address, ward_key = values
+        return (*address, self.wards.get(ward_key) if ward_key else None)
+
     def _insert(self, rows: list[LoadRow]) -> None:
         ward_ids = self._ward_ids(rows)
-        people = self._people(rows)
-        addresses = self._addresses(rows, ward_ids)
+        people, addresses = self.people, self.addresses
+        people.resolve(_slots(rows, "victim", "perpetrator"))
+        addresses.resolve(_slots(rows, "address"))
         values: list[tuple[Any, ...]] = []
         run_id, touched, now, false = self.run_id, self.touched, self.now_encoded, self.false
         burglary = CrimeType.BURGLARY.value
         for row in rows:
-            victim = people[row.victim[0]] if row.victim else None
-            perpetrator = people[row.perpetrator[0]] if row.perpetrator else None
-            address = addresses[row.address[0]] if row.address else None
+            victim = None if row.victim is None else people.link(_slot(row.victim))
+            perpetrator = (None if row.perpetrator is None
+                           else people.link(_slot(row.perpetrator)))
+            address = None if row.address is None else addresses.link(_slot(row.address))
             if row.crime_type == burglary:
                 subject = address[1] if address else None
             else:
@@ -433,46 +470,6 @@ class _Run:
                     ).scalar_one()
                     self.next_ward_position += 1
         return self.wards
-
-    def _people(self, rows: list[LoadRow]) -> dict[str, tuple[int, int]]:
-        """(person id, canonical id) for every victim and perpetrator key in the batch,
-        creating the people not seen before."""
-        wanted: dict[str, tuple[Any, ...]] = {}
-        for row in rows:
-            if row.victim is not None:
-                wanted.setdefault(row.victim[0], row.victim)
-            if row.perpetrator is not None:
-                wanted.setdefault(row.perpetrator[0], row.perpetrator)
-        return self._find_or_create(Person, wanted)
-
-    def _addresses(self, rows: list[LoadRow],
-                   ward_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
-        wanted: dict[str, tuple[Any, ...]] = {}
-        for row in rows:
-            if row.address is not None and row.address[0] not in wanted:
-                wanted[row.address[0]] = (
-                    *row.address, ward_ids.get(row.ward_key) if row.ward_key else None)
-        return self._find_or_create(Address, wanted)
-
-    def _find_or_create(self, model: type[Person] | type[Address],
-                        wanted: dict[str, tuple[Any, ...]]) -> dict[str, tuple[int, int]]:
-        if not wanted:
-            return {}
-        lookup = self.lookups[model]
-        merged_into = self.merged_into[model]
-        found: dict[str, tuple[int, int]] = {
-            key: (row_id, merged_into.get(row_id, row_id))
-            for key, row_id in lookup.rows(list(wanted))
-        }
-        missing = [(*values, self.run_id, self.now_encoded)
-                   for key, values in wanted.items() if key not in found]
-        if missing:
-            # Plain executemany then one select: RETURNING with several rows would make
-            # SQLite insert them one statement at a time.
-            self.inserters[model].insert(missing)
-            for key, row_id in lookup.rows([row[0] for row in missing]):
-                found[key] = (row_id, row_id)
-        return found
 
     # Finishing -------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from scs_victims.importing.incident_rows import (
     ParsedIncident,
     RowChecker,
 )
+from scs_victims.importing.key_slots import FirstSightings, KeySlots
 from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.storage.bulk import dialect_named, encode, value_encoders
 from scs_victims.storage.models import Incident, Person, table_of
@@ -46,6 +47,12 @@ INCIDENT_VALUES = ("occurred_on", "occurred_time", "reported_on", "source", "des
 PERSON_VALUES = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
 
 
+ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode")
+# A person or address as a row names it (key_slots): the slot number of a record already sent
+# in this epoch, or (slot, first_in_file, *PERSON_VALUES or *ADDRESS_VALUES).
+RecordRef = int | tuple[Any, ...]
+
+
 class LoadRow(NamedTuple):
     """A checked row as the writer needs it: keys, fingerprint and encoded values.
 
@@ -53,47 +60,62 @@ class LoadRow(NamedTuple):
     """
 
     reference: str
+    # No earlier row of the file had this reference (rows with errors included).
+    reference_is_new: bool
     crime_type: str
     fingerprint: str
     ward_key: str | None
     ward_name: str | None
     incident: tuple[Any, ...]  # INCIDENT_VALUES
-    victim: tuple[Any, ...] | None  # PERSON_VALUES
-    perpetrator: tuple[Any, ...] | None  # PERSON_VALUES
-    address: tuple[Any, ...] | None  # key, uprn, line1, line2, town, postcode
+    victim: RecordRef | None
+    perpetrator: RecordRef | None
+    address: RecordRef | None
 
 
 class RowEncoder:
-    """Turns a ParsedIncident into a LoadRow with the database dialect's own conversions."""
+    """Turns a ParsedIncident into a LoadRow with the database dialect's own conversions,
+    naming people and addresses by slot once they have been sent (key_slots)."""
 
     def __init__(self, dialect_name: str) -> None:
         dialect = dialect_named(dialect_name)
         self._incident = value_encoders(dialect, table_of(Incident), INCIDENT_VALUES)
         self._person = value_encoders(dialect, table_of(Person), PERSON_VALUES)
+        self.people = KeySlots()
+        self.addresses = KeySlots()
+        self.references = FirstSightings()
+        self.epoch = 0
 
-    def __call__(self, parsed: ParsedIncident) -> LoadRow:
-        perpetrator = None
+    def __call__(self, parsed: ParsedIncident, reference_is_new: bool) -> LoadRow:
+        perpetrator: RecordRef | None = None
         if parsed.perpetrator_key:
-            perpetrator = encode((parsed.perpetrator_key, None, parsed.perpetrator_forename,
-                                  parsed.perpetrator_surname, parsed.perpetrator_dob, None),
-                                 self._person)
-        victim = None
+            perpetrator = self.people.ref(parsed.perpetrator_key, encode(
+                (parsed.perpetrator_key, None, parsed.perpetrator_forename,
+                 parsed.perpetrator_surname, parsed.perpetrator_dob, None), self._person))
+        victim: RecordRef | None = None
         if parsed.victim_key:
-            victim = encode((parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
-                             parsed.victim_surname, parsed.victim_dob, parsed.victim_gender),
-                            self._person)
-        address = None
+            victim = self.people.ref(parsed.victim_key, encode(
+                (parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
+                 parsed.victim_surname, parsed.victim_dob, parsed.victim_gender), self._person))
+        address: RecordRef | None = None
         if parsed.address_key:
             # Address values are all text: nothing to convert.
-            address = (parsed.address_key, parsed.uprn, parsed.address_line1,
-                       parsed.address_line2, parsed.town, parsed.postcode)
+            address = self.addresses.ref(parsed.address_key, (
+                parsed.address_key, parsed.uprn, parsed.address_line1, parsed.address_line2,
+                parsed.town, parsed.postcode))
         incident = encode((parsed.occurred_on, parsed.occurred_time, parsed.reported_on,
                            parsed.source, parsed.description,
-                           None if perpetrator else parsed.perpetrator_name,
+                           None if parsed.perpetrator_key else parsed.perpetrator_name,
                            parsed.relationship), self._incident)
-        return LoadRow(parsed.reference, parsed.crime_type.value, parsed.fingerprint,
-                       parsed.ward_key, parsed.ward_name, incident, victim, perpetrator,
-                       address)
+        return LoadRow(parsed.reference, reference_is_new, parsed.crime_type.value,
+                       parsed.fingerprint, parsed.ward_key, parsed.ward_name, incident, victim,
+                       perpetrator, address)
+
+    def next_epoch_if_full(self) -> None:
+        """Between batches: forget every slot once either numbering is full."""
+        if self.people.full() or self.addresses.full():
+            self.people.forget()
+            self.addresses.forget()
+            self.epoch += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +135,8 @@ class CheckerConfig:
 # One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
 # errors, and its reference as written (for duplicate detection of rejected rows).
 CheckedRow = tuple[int, list[str] | None, LoadRow | list[RowError], str]
-Batch = tuple[int, list[CheckedRow]]  # (bytes read so far, rows)
+# (bytes read so far, slot epoch, rows): a new epoch means every slot before it is forgotten.
+Batch = tuple[int, int, list[CheckedRow]]
 
 
 def checked_batches(config: CheckerConfig, *, parallel: bool | None = None) -> Iterator[Batch]:
@@ -132,20 +155,24 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
         reference_index = source.columns["reference"]
         to_load_row = RowEncoder(config.dialect_name)
         batch: list[CheckedRow] = []
+        first_sightings = to_load_row.references
         for row in source.rows():
             reference = row.cells[reference_index].strip()
+            reference_is_new = first_sightings.add(reference)
             result: LoadRow | list[RowError]
             if row.problem is not None:
                 result = [RowError(row.number, "", row.problem)]
             else:
                 checked = checker.check(row.number, row.cells)
-                result = checked if isinstance(checked, list) else to_load_row(checked)
+                result = (checked if isinstance(checked, list)
+                          else to_load_row(checked, reference_is_new))
             keep = config.keep_raw or isinstance(result, list)
             batch.append((row.number, row.raw if keep else None, result, reference))
             if len(batch) >= BATCH_ITEMS:
-                yield source.bytes_read(), batch
+                yield source.bytes_read(), to_load_row.epoch, batch
                 batch = []
-        yield source.size, batch
+                to_load_row.next_epoch_if_full()
+        yield source.size, to_load_row.epoch, batch
 
 
 def _in_process(config: CheckerConfig) -> Iterator[Batch]:
@@ -181,7 +208,7 @@ def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
                 return
             received_any = True
             if kind == "batch":
-                yield message[1], message[2]
+                yield message[1], message[2], message[3]
             elif kind == "done":
                 return
             elif kind == "refused":
@@ -222,8 +249,8 @@ def _drain(messages: queue.Queue[tuple[Any, ...]]) -> None:
 def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
     """The parsing process: send every batch, then 'done' (or why it could not go on)."""
     try:
-        for read, batch in _batches(config):
-            sender.send(("batch", read, batch))
+        for read, epoch, batch in _batches(config):
+            sender.send(("batch", read, epoch, batch))
         sender.send(("done",))
     except FileRefused as exc:
         sender.send(("refused", str(exc), [(e.row, e.column, e.reason) for e in exc.errors]))

@@ -52,6 +52,9 @@ _HIGHEST = "\U0010ffff"  # sorts after every character: the end of a prefix rang
 # More matches than this and a search's first page comes from a walk of the date index:
 # sorting them all (a table row read for each) would take longer than the walk.
 LAZY_OVER = 5_000
+# Date-index entries read in search of a big search's first page before asking the database
+# to order each kind of match instead (about 20 ms of reading).
+WALK_BUDGET = 40_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,11 +330,12 @@ def incident_listing(session: Session, query: IncidentQuery, first: int) -> Inci
         raise ValueError(f"unknown sort key: {query.sort!r}")
     if query.text.strip() and not query.incident_ids:
         matched = _matches(session, query)
-        matched.difference_update(_deleted_ids(session))
+        deleted = _deleted_ids(session)
+        matched.difference_update(deleted)
         if len(matched) <= LAZY_OVER:
             ids = array("q", _ordered_subset(session, query, list(matched)))
         elif query.sort == "date":
-            ids = _first_in_date_order(session, query, matched, first)
+            ids = _first_in_date_order(session, query, matched, first, deleted=len(deleted))
             return IncidentListing(ids, len(matched), incident_rows(session, ids), False)
         else:
             ids = incident_ids(session, query)
@@ -355,20 +359,46 @@ def _matches(session: Session, query: IncidentQuery) -> set[int]:
 
 
 def _first_in_date_order(session: Session, query: IncidentQuery, matched: set[int],
-                         first: int) -> array[int]:
-    """The first ``first`` of ``matched`` in date order: the date index read in order (no
-    table rows) until enough ids are among the matches."""
-    walk = (session.connection().execution_options(yield_per=2_000)
+                         first: int, deleted: int) -> array[int]:
+    """The first ``first`` of ``matched`` in date order.
+
+    Matches spread over the years (a postcode district, a common surname) are met early in
+    the date index, so it is read in order (no table rows) for a while. Matches bunched far
+    from the start (every reference of an earlier year) would take most of the index: past
+    a budget, each kind of match is ordered by the database instead, from its own index
+    range, and the few candidates are merged here."""
+    walk = (session.connection().execution_options(yield_per=min(2_000, WALK_BUDGET))
             .execute(_order(query, select(Incident.id))).scalars())
     found: array[int] = array("q")
+    read = 0
     try:
         for batch in walk.partitions():
             found.extend(value for value in batch if value in matched)
+            read += len(batch)
             if len(found) >= first:
+                return found[:first]
+            if read >= WALK_BUDGET:
                 break
+        else:
+            return found
     finally:
         walk.close()
-    return found[:first]
+    return _first_by_kind_of_match(session, query, matched, first + deleted)[:first]
+
+
+def _first_by_kind_of_match(session: Session, query: IncidentQuery, matched: set[int],
+                            limit: int) -> array[int]:
+    """The first ``limit`` ids of each text part in the query's date order, merged (deleted
+    ids, which ``matched`` no longer holds, are dropped after the database's limit: so the
+    caller asks for that many more)."""
+    candidates: dict[int, tuple[Any, ...]] = {}
+    for part in _text_parts(session, query.text):
+        ranked = _order(query, part.add_columns(Incident.occurred_on, Incident.crime_type))
+        for incident_id, occurred_on, crime_type in session.execute(ranked.limit(limit)):
+            if incident_id in matched:
+                candidates[incident_id] = (occurred_on, crime_type, incident_id)
+    ordered = sorted(candidates, key=candidates.__getitem__, reverse=query.descending)
+    return array("q", ordered)
 
 
 def ward_choices(session: Session) -> list[WardChoice]:

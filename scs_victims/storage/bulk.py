@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, MetaData, Table, insert, select
+from sqlalchemy import Column, MetaData, Select, Table, func, insert, select, text
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 _Processor = Callable[[Any], Any] | None
 
@@ -92,6 +94,51 @@ class BulkInserter:
         return len(converted)
 
 
+class BulkStatement:
+    """One statement with named bind parameters run over many rows, compiled once.
+
+    Rows are tuples in the order of ``names``, their values already in the driver's form
+    (numbers, text, booleans pass as they are). For full-table passes, where SQLAlchemy's
+    per-row parameter dictionaries cost more than the database's own work.
+    """
+
+    def __init__(self, connection: Connection, statement: ClauseElement,
+                 names: Sequence[str]) -> None:
+        self._connection = connection
+        compiled = cast(SQLCompiler, statement.compile(dialect=connection.dialect))
+        self._sql = str(compiled)
+        self._names = list(names)
+        self._order = ([self._names.index(name) for name in compiled.positiontup]
+                       if compiled.positiontup else None)
+
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        parameters: list[Any]
+        if self._order is not None:
+            order = self._order
+            parameters = [tuple(row[index] for index in order) for row in rows]
+        else:
+            parameters = [dict(zip(self._names, row, strict=True)) for row in rows]
+        self._connection.exec_driver_sql(self._sql, parameters)
+
+
+def stream_rows(connection: Connection, query: Select[Any], batch: int = 20_000
+                ) -> Iterator[tuple[Any, ...]]:
+    """The rows of a parameterless query as the driver returns them (ISO text for SQLite
+    dates), fetched in batches: a full-table pass without per-row result objects."""
+    compiled = query.compile(dialect=connection.dialect)
+    if compiled.params:
+        raise ValueError("stream_rows takes a query without parameters")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
+
+
 class DeferredIndexes:
     """Drop the non-unique indexes of some tables for a bulk load, and build them again.
 
@@ -150,6 +197,38 @@ class KeyLookup:
         sql, names = self._statement(len(keys))
         parameters: Any = tuple(keys) if names is None else dict(zip(names, keys, strict=True))
         return list(self._connection.exec_driver_sql(sql, parameters).all())
+
+
+class IdAllocator:
+    """Ids for a table's new rows, handed out before they are inserted, so that a bulk load
+    knows each new record's id without reading it back.
+
+    SQLite: the caller's transaction must already have written (it then holds the database's
+    only write lock, so nobody else can take the ids after the current largest).
+    PostgreSQL: the ids come from the column's own sequence, as concurrent sessions' do.
+    """
+
+    def __init__(self, connection: Connection, table: Table, column: str = "id") -> None:
+        self._connection = connection
+        self._table = table
+        self._column = column
+        self._next: int | None = None
+        if connection.dialect.name == "sqlite":
+            largest = connection.execute(select(func.max(table.c[column]))).scalar()
+            self._next = (largest or 0) + 1
+
+    def take(self, count: int) -> list[int]:
+        if count <= 0:
+            return []
+        if self._next is not None:
+            first = self._next
+            self._next += count
+            return list(range(first, first + count))
+        return list(self._connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, :column)) "
+                 "FROM generate_series(1, :count)"),
+            {"table": self._table.name, "column": self._column, "count": count},
+        ).scalars())
 
 
 BULK_CACHE_KIB = 128 * 1024

@@ -1,0 +1,90 @@
+"""The writer's side of key slots (key_slots): the person or address behind each slot.
+
+A slot arrives once with the record's details and afterwards as its number alone. Details
+are kept until a row that is actually inserted needs the record; it is then found by its key
+or created with an id handed out in advance (``IdAllocator``), so nothing is read back after
+inserting. Found records that were merged into another stand for their merge root, as every
+figure treats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.engine import Connection
+
+from scs_victims.storage.bulk import BulkInserter, IdAllocator, KeyLookup
+from scs_victims.storage.models import Address, Person, table_of
+
+# (record id, the id figures count it as: its merge root, or itself)
+Link = tuple[int, int]
+
+
+class LinkedRecords:
+    """People (or addresses) named by an import, by slot, for the current epoch."""
+
+    def __init__(self, connection: Connection, model: type[Person] | type[Address],
+                 fields: Sequence[str], *, import_id: int, created_at: object,
+                 complete: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None) -> None:
+        """``fields`` name the values a slot carries (the key first); ``complete`` adds any
+        the writer supplies itself (an address's ward id), at creation time."""
+        table = table_of(model)
+        self._lookup = KeyLookup(connection, table, "key", ["key", "id"])
+        self._inserter = BulkInserter(connection, table,
+                                      ["id", *fields, "import_id", "created_at"],
+                                      encoded=["id", *fields, "import_id", "created_at"])
+        self._ids = IdAllocator(connection, table)
+        self._stamp = (import_id, created_at)
+        self._complete = complete
+        # Loading into an empty table, a key the file never named before cannot exist yet.
+        self._table_was_empty = not connection.execute(select(exists().select_from(table))
+                                                       ).scalar()
+        self._merged_into: dict[int, int] = {
+            row_id: root for row_id, root in connection.execute(
+                select(model.id, model.merged_into_id).where(model.merged_into_id.is_not(None)))
+            if root is not None
+        }
+        self._links: dict[int, Link] = {}
+        self._details: dict[int, tuple[bool, tuple[Any, ...]]] = {}  # slot -> (new?, values)
+
+    def forget(self) -> None:
+        """A new epoch: the checking side has forgotten every slot, and so must we."""
+        self._links = {}
+        self._details = {}
+
+    def note(self, ref: int | tuple[Any, ...]) -> int:
+        """The slot a row names, keeping the details when the row brings them."""
+        if isinstance(ref, int):
+            return ref
+        slot: int = ref[0]
+        if slot not in self._links:
+            self._details[slot] = (ref[1], ref[2:])
+        return slot
+
+    def link(self, slot: int) -> Link:
+        return self._links[slot]
+
+    def resolve(self, slots: Iterable[int]) -> None:
+        """Find or create the record of every slot among ``slots`` not yet linked."""
+        wanted = {slot: self._details.pop(slot) for slot in set(slots)
+                  if slot not in self._links}
+        if not wanted:
+            return
+        keys_to_find = {values[0]: slot for slot, (first_in_file, values) in wanted.items()
+                        if not (first_in_file and self._table_was_empty)}
+        if keys_to_find:
+            for key, row_id in self._lookup.rows(list(keys_to_find)):
+                self._links[keys_to_find[key]] = (row_id, self._merged_into.get(row_id, row_id))
+        missing = [(slot, values) for slot, (_, values) in wanted.items()
+                   if slot not in self._links]
+        if not missing:
+            return
+        ids = self._ids.take(len(missing))
+        complete = self._complete
+        rows = []
+        for row_id, (slot, values) in zip(ids, missing, strict=True):
+            self._links[slot] = (row_id, row_id)
+            rows.append((row_id, *(complete(values) if complete else values), *self._stamp))
+        self._inserter.insert(rows)

@@ -1,0 +1,151 @@
+"""How an import links rows to people and addresses: key slots on the checking side, linked
+records on the writing side (scs_victims.importing.key_slots, linked_records).
+
+Whatever the slot limit, the batch sizes or what the database already holds, the stored
+result must be exactly what linking each row by its key, one at a time, would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from scs_victims.importing import incidents as incidents_module
+from scs_victims.importing import key_slots, pipeline
+from scs_victims.importing.key_slots import FirstSightings, KeySlots
+from scs_victims.importing.wards import load_wards
+from scs_victims.services.people import merge_people
+from scs_victims.storage.database import Database, open_database
+from scs_victims.storage.models import Address, Incident, Person, table_of
+from tests.test_import_incidents import TODAY, dv, run, write_csv
+
+
+@pytest.fixture
+def database_factory(tmp_path: Path) -> Iterator[Callable[[], Database]]:
+    """Fresh migrated databases, as many as a test needs."""
+    opened: list[Database] = []
+
+    def new_database() -> Database:
+        opened.append(open_database(tmp_path / f"linking-{len(opened)}.db"))
+        return opened[-1]
+
+    yield new_database
+    for database in opened:
+        database.close()
+
+
+@given(st.lists(st.text(max_size=12), max_size=300))
+def test_first_sightings_never_call_a_key_new_twice(keys: list[str]) -> None:
+    sightings = FirstSightings(bits=64)  # tiny, so that false "maybe seen" answers are common
+    noted: set[str] = set()
+    for key in keys:
+        new = sightings.add(key)
+        if key in noted:
+            assert not new
+        noted.add(key)
+
+
+def test_first_sightings_size_must_be_a_power_of_two() -> None:
+    with pytest.raises(ValueError):
+        FirstSightings(bits=100)
+
+
+def test_key_slots_send_the_details_once_per_epoch() -> None:
+    slots = KeySlots(limit=2)
+    assert slots.ref("a", ("a", 1)) == (0, True, "a", 1)
+    assert slots.ref("a", ("a", 1)) == 0
+    assert slots.ref("b", ("b", 2)) == (1, True, "b", 2)
+    assert slots.full()
+    slots.forget()
+    # A new epoch: the details travel again, and the file has named "a" before.
+    assert slots.ref("a", ("a", 1)) == (0, False, "a", 1)
+    assert not slots.full()
+
+
+def _content(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """What an import stored, without the moment it ran: incidents with their people and
+    address by key (so ids given in another order still compare), people and addresses."""
+    people = table_of(Person)
+    addresses = table_of(Address)
+    incidents = table_of(Incident)
+    with database.session() as session:
+        key_of_person = dict(session.execute(select(people.c.id, people.c.key)).all())
+        key_of_address = dict(session.execute(select(addresses.c.id, addresses.c.key)).all())
+        reference_of = dict(session.execute(select(incidents.c.id, incidents.c.reference)).all())
+        rows = []
+        for row in session.execute(select(incidents).order_by(incidents.c.reference)).mappings():
+            subjects = key_of_address if row["crime_type"] == "burglary" else key_of_person
+            rows.append((
+                row["reference"], row["crime_type"], row["occurred_on"], row["occurred_time"],
+                row["reported_on"], row["source"], row["description"], row["perpetrator_name"],
+                row["relationship"], row["ward_id"], row["content_hash"], row["is_repeat"],
+                key_of_person.get(row["victim_id"]), key_of_person.get(row["perpetrator_id"]),
+                key_of_address.get(row["address_id"]), subjects.get(row["subject_id"]),
+                reference_of.get(row["previous_id"]),
+            ))
+        person_rows = sorted(tuple(row[1:]) for row in session.execute(
+            select(people.c.id, people.c.key, people.c.reference, people.c.forename,
+                   people.c.surname, people.c.date_of_birth, people.c.gender,
+                   people.c.merged_into_id)))
+        address_rows = sorted(tuple(row) for row in session.execute(
+            select(addresses.c.key, addresses.c.uprn, addresses.c.line1, addresses.c.line2,
+                   addresses.c.town, addresses.c.postcode, addresses.c.ward_id)))
+    return {"incidents": rows, "people": person_rows, "addresses": address_rows}
+
+
+def _import_medium(database: Database, shared_data: Path) -> None:
+    load_wards(database, shared_data / "wards.csv")
+    run(database, shared_data / "incidents-medium.csv", parallel=False)
+
+
+def test_forgetting_slots_part_way_stores_exactly_the_same(
+        database_factory: Callable[[], Database], shared_data: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = database_factory()
+    _import_medium(reference, shared_data)
+    expected = _content(reference)
+
+    # Epochs of three people or addresses and batches of two rows: nearly every record is
+    # sent again, found again, and linked across many epochs.
+    monkeypatch.setattr(key_slots, "SLOT_LIMIT", 3)
+    monkeypatch.setattr(pipeline, "BATCH_ITEMS", 2)
+    monkeypatch.setattr(incidents_module, "BATCH_ROWS", 3)
+    small_epochs = database_factory()
+    _import_medium(small_epochs, shared_data)
+    assert _content(small_epochs) == expected
+
+
+def test_an_import_links_to_people_already_stored_and_counts_merged_ones_as_their_root(
+        database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(key_slots, "SLOT_LIMIT", 1)
+    monkeypatch.setattr(pipeline, "BATCH_ITEMS", 1)
+    # Two people keyed apart (a date of birth and a reference), then merged by a user.
+    run(database, write_csv(tmp_path / "first.csv", [
+        dv("L-1"), dv("L-2", victim_ref="V-9", victim_dob="", occurred_on="2024-07-01")]),
+        parallel=False)
+    with database.session() as session:
+        kept = session.scalars(select(Person.id).where(Person.key.like("name:%"))).one()
+        merged = session.scalars(select(Person.id).where(Person.key == "ref:v-9")).one()
+        merge_people(session, kept, merged)
+    summary = run(database, write_csv(tmp_path / "second.csv", [
+        dv("L-3", victim_ref="V-9", victim_dob="", occurred_on="2024-08-01"),
+        dv("L-4", occurred_on="2024-09-01"),
+        dv("L-5", victim_forename="Newa", victim_surname="Personne", occurred_on="2024-10-01"),
+    ]), parallel=False, today=TODAY)
+    assert summary.imported == 3
+    with database.session() as session:
+        stored = {reference: (victim, subject, repeat) for reference, victim, subject, repeat
+                  in session.execute(select(Incident.reference, Incident.victim_id,
+                                            Incident.subject_id, Incident.is_repeat))}
+        newcomer = session.scalars(select(Person.id).where(Person.key.like("name:newa%"))).one()
+        assert session.query(Person).count() == 3
+    # The merged person's new incident keeps its own victim and counts for the root.
+    assert stored["L-3"] == (merged, kept, True)
+    assert stored["L-4"] == (kept, kept, True)
+    assert stored["L-5"] == (newcomer, newcomer, False)
