@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scs_victims.domain import dates
 from scs_victims.domain.dates import (
     DateFormatError,
     add_months,
@@ -88,6 +89,68 @@ def test_accepted_date_and_time_formats(
 def test_rejected_dates_raise_date_format_error(text: str) -> None:
     with pytest.raises(DateFormatError):
         parse_date_time(text)
+
+
+# --- The memo of parsed dates -----------------------------------------------------------------
+
+MEMO_TEXTS = ["2024-05-31", "31/05/2024", "31/5/2024", " 1/5/2024 ", "29/02/2000",
+              "2024-05-31 14:05", "31/05/2024 00:00", "31/02/2024", "2023-02-29", "yesterday",
+              "2024-05-31 24:00", "\uff12\uff10\uff12\uff14-\uff10\uff15-\uff13\uff11", ""]
+
+
+def _parse_or_error(text: str) -> tuple[date, time | None] | str:
+    try:
+        return parse_date_time(text)
+    except DateFormatError as error:
+        return f"DateFormatError{error.args}"
+
+
+@pytest.fixture()
+def empty_memo(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[date, time | None]]:
+    memo: dict[str, tuple[date, time | None]] = {}
+    monkeypatch.setattr(dates, "_parsed_memo", memo)
+    return memo
+
+
+def test_memoised_results_are_the_results_of_parsing(
+    empty_memo: dict[str, tuple[date, time | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = [_parse_or_error(text) for text in MEMO_TEXTS]
+    assert empty_memo, "valid dates are memoised"
+    again = [_parse_or_error(text) for text in MEMO_TEXTS]
+    # The same texts parsed with no memo at all (it is emptied before every one).
+    monkeypatch.setattr(dates, "PARSED_MEMO_LIMIT", 0)
+    unmemoised = [_parse_or_error(text) for text in MEMO_TEXTS]
+    assert first == again == unmemoised
+    assert first[0] == (date(2024, 5, 31), None)
+    assert first[5] == (date(2024, 5, 31), time(14, 5))
+
+
+def test_bad_dates_raise_every_time_even_next_to_memoised_good_ones(
+    empty_memo: dict[str, tuple[date, time | None]],
+) -> None:
+    for _ in range(3):
+        assert parse_date_time("28/02/2024") == (date(2024, 2, 28), None)
+        for bad in ("31/02/2024", "2024-02-30", "28/02/2024x", "yesterday"):
+            with pytest.raises(DateFormatError):
+                parse_date_time(bad)
+    assert list(empty_memo) == ["28/02/2024"]
+
+
+def test_the_memo_stays_bounded_and_right_when_it_is_full(
+    empty_memo: dict[str, tuple[date, time | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dates, "PARSED_MEMO_LIMIT", 3)
+    days = [date(2024, 1, 1) + timedelta(days=offset) for offset in range(10)]
+    for _ in range(2):
+        for day in days:
+            assert parse_date_time(f"{day.day}/{day.month}/{day.year}") == (day, None)
+            assert len(empty_memo) <= 3
+
+
+@given(st.text(alphabet="0123456789-/: T\uff10", max_size=20))
+def test_parsing_twice_gives_what_parsing_once_gave(text: str) -> None:
+    assert _parse_or_error(text) == _parse_or_error(text)
 
 
 def test_date_format_error_is_a_value_error() -> None:

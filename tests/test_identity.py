@@ -6,6 +6,7 @@ Every person and address here is invented.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 import pytest
@@ -215,6 +216,18 @@ def test_name_normalising_is_idempotent(text: str) -> None:
     assert normalise_name(once) == once
 
 
+def _name_by_the_definition(text: str) -> str:
+    """definitions §2 step by step, without the module's shortcut for ASCII names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z]+", "", without_marks.casefold())
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_name_shortcut_for_ascii_agrees_with_the_definition(text: str) -> None:
+    assert normalise_name(text) == _name_by_the_definition(text)
+
+
 # --- Person keys ------------------------------------------------------------------------------
 
 DOB = date(1990, 2, 3)
@@ -334,6 +347,14 @@ def test_address_each_abbreviation_becomes_its_long_form(short: str, long: str) 
 @pytest.mark.parametrize("long", sorted(set(SPEC_ABBREVIATIONS.values())))
 def test_address_long_forms_are_unchanged(long: str) -> None:
     assert normalise_address_line(f"7 Larkfield {long}") == f"7 LARKFIELD {long}"
+
+
+@given(st.text())
+def test_address_line_words_are_the_runs_of_upper_case_letters_and_digits(line: str) -> None:
+    # Written as the definition puts it: all else becomes a space, then spaces collapse.
+    words = re.sub(r"[^A-Z0-9]+", " ", line.upper()).split()
+    expected = " ".join(SPEC_ABBREVIATIONS.get(word, word) for word in words)
+    assert normalise_address_line(line) == expected
 
 
 @pytest.mark.parametrize(

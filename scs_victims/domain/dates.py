@@ -15,6 +15,11 @@ _UK = re.compile(
 )
 
 MIDNIGHT = time(0, 0)
+# Import files repeat the same dates over and over (dates with a time much less: they are not
+# kept): parsing each text once saves most of the work. Bounded (about 20 MB when full), so
+# memory stays flat.
+PARSED_MEMO_LIMIT = 100_000
+_parsed_memo: dict[str, tuple[date, time | None]] = {}
 
 
 class DateFormatError(ValueError):
@@ -27,6 +32,17 @@ def parse_date_time(text: str) -> tuple[date, time | None]:
     The ISO form takes the time after a space or ``T``, the UK form after a space.
     Raises ``DateFormatError`` for anything else, including impossible dates (31/02/2024).
     """
+    parsed = _parsed_memo.get(text)
+    if parsed is None:
+        parsed = _parse_date_time(text)  # raises for bad text, which is never memoised
+        if parsed[1] is None:
+            if len(_parsed_memo) >= PARSED_MEMO_LIMIT:
+                _parsed_memo.clear()
+            _parsed_memo[text] = parsed
+    return parsed
+
+
+def _parse_date_time(text: str) -> tuple[date, time | None]:
     stripped = text.strip()
     if match := _ISO.match(stripped):
         year, month, day = int(match[1]), int(match[2]), int(match[3])

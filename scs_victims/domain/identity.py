@@ -11,7 +11,7 @@ _POSTCODE_SHAPE = re.compile(
     r"[0-9][A-Z]{2}$"
 )
 _NOT_A_TO_Z = re.compile(r"[^a-z]+")
-_NOT_UPPER_ALNUM = re.compile(r"[^A-Z0-9]+")
+_UPPER_ALNUM_WORD = re.compile(r"[A-Z0-9]+")
 
 ADDRESS_ABBREVIATIONS: dict[str, str] = {
     "ST": "STREET", "RD": "ROAD", "AVE": "AVENUE", "AV": "AVENUE",
@@ -44,6 +44,11 @@ def normalise_name(text: str) -> str:
     NFKD then dropping combining marks turns ``Zoë`` into ``Zoe``; case-folding before the
     a–z filter keeps ``ß`` as ``ss``.
     """
+    if text.isascii():
+        # The common case, made cheap: NFKD leaves ASCII text as it is, none of it is a
+        # combining mark, and ASCII case-folds as it lower-cases.
+        folded = text.lower()
+        return folded if folded.isalpha() else _NOT_A_TO_Z.sub("", folded)
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_A_TO_Z.sub("", without_marks.casefold())
@@ -75,8 +80,8 @@ def person_key(
 
 def normalise_address_line(line: str) -> str:
     """``'12 High St.'`` -> ``'12 HIGH STREET'``."""
-    words = _NOT_UPPER_ALNUM.sub(" ", line.upper()).split()
-    return " ".join(ADDRESS_ABBREVIATIONS.get(word, word) for word in words)
+    words = _UPPER_ALNUM_WORD.findall(line.upper())
+    return " ".join([ADDRESS_ABBREVIATIONS.get(word, word) for word in words])
 
 
 def normalise_uprn(uprn: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date, time
+from operator import itemgetter
 from typing import NamedTuple
 
 from scs_victims.domain.crime_types import CrimeType, parse_crime_type
@@ -34,6 +35,9 @@ MAX_LENGTHS = {"reference": 100, "victim_ref": 100, "victim_forename": 100,
 MAX_UPRN_DIGITS = 12
 
 ErrorSink = Callable[[str, str], None]
+# (position in INCIDENT_COLUMNS, column, most characters allowed)
+_LIMITED_COLUMNS = tuple((INCIDENT_COLUMNS.index(name), name, limit)
+                         for name, limit in MAX_LENGTHS.items())
 _VICTIM_KEY_FIELDS = frozenset({"victim_ref", "victim_forename", "victim_surname",
                                 "victim_dob", "postcode"})
 
@@ -81,8 +85,10 @@ class ParsedIncident(NamedTuple):
 
     @property
     def perpetrator_name(self) -> str | None:
-        parts = [part for part in (self.perpetrator_forename, self.perpetrator_surname) if part]
-        return " ".join(parts) or None
+        forename, surname = self.perpetrator_forename, self.perpetrator_surname
+        if forename and surname:
+            return f"{forename} {surname}"
+        return forename or surname or None
 
 
 def victim_gender(value: str | None, error: ErrorSink) -> str | None:
@@ -97,8 +103,11 @@ def victim_gender(value: str | None, error: ErrorSink) -> str | None:
 
 
 def fingerprint(meaning: tuple[object, ...]) -> str:
-    """SHA-1 of the cleaned values, so equal meanings give equal fingerprints."""
-    text = "\x1f".join("" if value is None else str(value) for value in meaning)
+    """SHA-1 of the cleaned values, so equal meanings give equal fingerprints.
+
+    Each value counts as its ``str`` (a crime type as its value, a date in ISO form), None as
+    empty text; databases store fingerprints, so this must never change."""
+    text = "\x1f".join(["" if value is None else str(value) for value in meaning])
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -108,18 +117,22 @@ class RowChecker:
 
     def __init__(self, columns: dict[str, int], *, today: date, wards_configured: bool,
                  ward_keys: set[str]) -> None:
-        self._index = {name: columns.get(name) for name in INCIDENT_COLUMNS}
-        self._present = [(name, index) for name, index in self._index.items()
-                         if index is not None]
-        self._absent = dict.fromkeys(name for name in INCIDENT_COLUMNS
-                                     if self._index[name] is None)
+        # Where each of our columns is in a row, in INCIDENT_COLUMNS order; None when absent.
+        self._positions = tuple(columns.get(name) for name in INCIDENT_COLUMNS)
+        # A file with every column lets one C-level call pick a row's cells in our order.
+        self._pick_cells = (itemgetter(*self._positions) if None not in self._positions
+                            else None)
+        self._description = columns.get("description")
         self._today = today
         self._wards_configured = wards_configured
         self._ward_keys = ward_keys
 
-    def _get(self, cells: list[str], name: str) -> str:
-        index = self._index[name]
-        return "" if index is None else cells[index]
+    def _values(self, cells: list[str]) -> list[str | None]:
+        """The row's cells in INCIDENT_COLUMNS order, stripped; None when empty or absent."""
+        if self._pick_cells is not None:
+            return [cell.strip() or None for cell in self._pick_cells(cells)]
+        return [None if position is None else (cells[position].strip() or None)
+                for position in self._positions]
 
     def check(self, number: int, cells: list[str]) -> ParsedIncident | list[RowError]:
         errors: list[RowError] = []
@@ -127,103 +140,102 @@ class RowChecker:
         def error(column: str, reason: str) -> None:
             errors.append(RowError(number, column, reason))
 
-        text: dict[str, str | None] = self._absent.copy()
-        for name, index in self._present:
-            text[name] = cells[index].strip() or None
-        for name, limit in MAX_LENGTHS.items():
-            value = text[name]
+        values = self._values(cells)
+        for position, name, limit in _LIMITED_COLUMNS:
+            value = values[position]
             if value is not None and len(value) > limit:
                 error(name, f"is longer than {limit} characters")
-                text[name] = value[:limit]
+                values[position] = value[:limit]
+        # One name per column of INCIDENT_COLUMNS, in its order.
+        (reference, crime_text, occurred_text, reported_text, victim_ref, forename, surname,
+         victim_dob_text, gender_text, address_line1, address_line2, town, postcode_text,
+         uprn_text, ward_name, p_forename, p_surname, perpetrator_dob_text, relationship_text,
+         source_text, description_text) = values  # fmt: skip
 
-        reference = text["reference"]
         if reference is None:
             error("reference", "is required")
         crime_type = None
-        if text["crime_type"] is None:
+        if crime_text is None:
             error("crime_type", "is required")
         else:
-            crime_type = parse_crime_type(text["crime_type"])
+            crime_type = parse_crime_type(crime_text)
             if crime_type is None:
-                error("crime_type", f"'{text['crime_type']}' is not a crime type this "
+                error("crime_type", f"'{crime_text}' is not a crime type this "
                       "application records (ASB, burglary or domestic abuse)")
 
         occurred_on: date | None = None
         occurred_time: time | None = None
-        if text["occurred_on"] is None:
+        if occurred_text is None:
             error("occurred_on", "is required")
         else:
             try:
-                occurred_on, occurred_time = parse_date_time(text["occurred_on"])
+                occurred_on, occurred_time = parse_date_time(occurred_text)
             except DateFormatError:
-                error("occurred_on", f"'{text['occurred_on']}' is not a date")
+                error("occurred_on", f"'{occurred_text}' is not a date")
             else:
                 if occurred_on > self._today:
-                    error("occurred_on", f"'{text['occurred_on']}' is in the future")
+                    error("occurred_on", f"'{occurred_text}' is in the future")
 
-        reported_on = self._date(text, "reported_on", error, allow_time=True)
+        reported_on = self._date("reported_on", reported_text, error, allow_time=True)
         if reported_on is not None and occurred_on is not None and reported_on < occurred_on:
-            error("reported_on", f"'{text['reported_on']}' is before occurred_on")
+            error("reported_on", f"'{reported_text}' is before occurred_on")
 
-        victim_dob = self._date(text, "victim_dob", error)
-        perpetrator_dob = self._date(text, "perpetrator_dob", error)
+        victim_dob = self._date("victim_dob", victim_dob_text, error)
+        perpetrator_dob = self._date("perpetrator_dob", perpetrator_dob_text, error)
 
-        gender = victim_gender(text["victim_gender"], error)
+        gender = victim_gender(gender_text, error)
 
         postcode = None
-        if text["postcode"] is not None:
-            postcode = normalise_postcode(text["postcode"])
+        if postcode_text is not None:
+            postcode = normalise_postcode(postcode_text)
             if postcode is None:
-                error("postcode", f"'{text['postcode']}' is not a UK postcode")
+                error("postcode", f"'{postcode_text}' is not a UK postcode")
 
         uprn = None
-        if text["uprn"] is not None:
-            raw_uprn = text["uprn"]
-            digits = normalise_uprn(raw_uprn) if raw_uprn.isascii() and raw_uprn.isdigit() else ""
+        if uprn_text is not None:
+            digits = (normalise_uprn(uprn_text) if uprn_text.isascii() and uprn_text.isdigit()
+                      else "")
             if not digits or digits == "0" or len(digits) > MAX_UPRN_DIGITS:
-                error("uprn", f"'{raw_uprn}' is not a UPRN (1 to 12 digits)")
+                error("uprn", f"'{uprn_text}' is not a UPRN (1 to 12 digits)")
             else:
                 uprn = digits
 
         ward_key = None
-        if text["ward"] is not None:
-            ward_key = text["ward"].casefold()
+        if ward_name is not None:
+            ward_key = ward_name.casefold()
             if self._wards_configured and ward_key not in self._ward_keys:
-                error("ward", f"'{text['ward']}' is not one of the area's wards")
+                error("ward", f"'{ward_name}' is not one of the area's wards")
 
-        relationship = self._choice(text, "relationship", RELATIONSHIPS, error)
-        source = self._choice(text, "source", SOURCES, error)
+        relationship = _choice("relationship", relationship_text, RELATIONSHIPS, error)
+        source = _choice("source", source_text, SOURCES, error)
 
-        forename, surname = text["victim_forename"], text["victim_surname"]
         if (forename is None) != (surname is None):
             missing = "victim_surname" if surname is None else "victim_forename"
             error(missing, "is needed when the other name is given")
-        victim_key = person_key(reference=text["victim_ref"], forename=forename,
-                                surname=surname, date_of_birth=victim_dob, postcode=postcode)
-        names_given = forename is not None and surname is not None
-        # A victim field that was itself wrong already explains why no key could be built.
-        victim_fields_ok = not any(e.column in _VICTIM_KEY_FIELDS for e in errors)
-        if crime_type is CrimeType.DV and victim_key is None and victim_fields_ok:
-            error("victim_surname" if names_given else "victim_ref",
-                  "a domestic abuse incident needs a victim who can be linked: give a "
-                  "victim_ref, or forename and surname with a date of birth or postcode")
-        elif (crime_type is CrimeType.ASB and names_given and victim_key is None
-              and victim_fields_ok):
-            error("victim_dob", "the victim cannot be linked: give a victim_ref, a date of "
-                  "birth or a postcode")
+        victim_key = person_key(reference=victim_ref, forename=forename, surname=surname,
+                                date_of_birth=victim_dob, postcode=postcode)
+        if victim_key is None:
+            names_given = forename is not None and surname is not None
+            # A victim field that was itself wrong already explains why no key could be built.
+            victim_fields_ok = not any(e.column in _VICTIM_KEY_FIELDS for e in errors)
+            if crime_type is CrimeType.DV and victim_fields_ok:
+                error("victim_surname" if names_given else "victim_ref",
+                      "a domestic abuse incident needs a victim who can be linked: give a "
+                      "victim_ref, or forename and surname with a date of birth or postcode")
+            elif crime_type is CrimeType.ASB and names_given and victim_fields_ok:
+                error("victim_dob", "the victim cannot be linked: give a victim_ref, a date "
+                      "of birth or a postcode")
 
-        key_of_address = address_key(uprn=uprn, line1=text["address_line1"], postcode=postcode)
+        key_of_address = address_key(uprn=uprn, line1=address_line1, postcode=postcode)
         if crime_type is CrimeType.BURGLARY and uprn is None:
-            if text["address_line1"] is None:
+            if address_line1 is None:
                 error("address_line1", "is required for a burglary unless uprn is given")
-            if text["postcode"] is None:
+            if postcode_text is None:
                 error("postcode", "is required for a burglary unless uprn is given")
-            elif (postcode is not None and key_of_address is None
-                  and text["address_line1"] is not None):
+            elif postcode is not None and key_of_address is None and address_line1 is not None:
                 error("address_line1", "has no letters or digits to identify the dwelling")
 
         perpetrator_key = None
-        p_forename, p_surname = text["perpetrator_forename"], text["perpetrator_surname"]
         if p_forename and p_surname and perpetrator_dob is not None:
             perpetrator_key = person_key(reference=None, forename=p_forename, surname=p_surname,
                                          date_of_birth=perpetrator_dob, postcode=None)
@@ -231,30 +243,20 @@ class RowChecker:
         if errors:
             return errors
         assert reference is not None and crime_type is not None and occurred_on is not None
-        description = self._get(cells, "description")
-        kept_description = description if description.strip() else None
-        meaning = (
-            reference, crime_type.value, occurred_on, occurred_time, reported_on,
-            text["victim_ref"], forename, surname, victim_dob, gender, text["address_line1"],
-            text["address_line2"], text["town"], postcode, uprn, ward_key, p_forename,
-            p_surname, perpetrator_dob, relationship, source, kept_description,
-        )
-        return ParsedIncident(
-            reference=reference, crime_type=crime_type, occurred_on=occurred_on,
-            occurred_time=occurred_time, reported_on=reported_on, victim_ref=text["victim_ref"],
-            victim_forename=forename, victim_surname=surname, victim_dob=victim_dob,
-            victim_gender=gender, address_line1=text["address_line1"],
-            address_line2=text["address_line2"], town=text["town"], postcode=postcode,
-            uprn=uprn, ward_key=ward_key, perpetrator_forename=p_forename,
-            perpetrator_surname=p_surname, perpetrator_dob=perpetrator_dob,
-            relationship=relationship, source=source, description=kept_description,
-            victim_key=victim_key, address_key=key_of_address, perpetrator_key=perpetrator_key,
-            ward_name=text["ward"], fingerprint=fingerprint(meaning),
-        )
+        # The description is kept as written (only a blank one is dropped).
+        description = (None if description_text is None or self._description is None
+                       else cells[self._description])
+        # ParsedIncident's fields up to ``description``, in its order: what the incident says,
+        # so what its fingerprint covers.
+        content = (reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref,
+                   forename, surname, victim_dob, gender, address_line1, address_line2, town,
+                   postcode, uprn, ward_key, p_forename, p_surname, perpetrator_dob,
+                   relationship, source, description)  # fmt: skip
+        return ParsedIncident(*content, victim_key, key_of_address, perpetrator_key, ward_name,
+                              fingerprint(content))
 
-    def _date(self, text: dict[str, str | None], name: str, error: ErrorSink,
+    def _date(self, name: str, value: str | None, error: ErrorSink,
               *, allow_time: bool = False) -> date | None:
-        value = text[name]
         if value is None:
             return None
         try:
@@ -270,14 +272,13 @@ class RowChecker:
             return None
         return on
 
-    @staticmethod
-    def _choice(text: dict[str, str | None], name: str, allowed: tuple[str, ...],
-                error: ErrorSink) -> str | None:
-        value = text[name]
-        if value is None:
-            return None
-        folded = value.casefold()
-        if folded not in allowed:
-            error(name, f"'{value}' is not one of {', '.join(allowed)}")
-            return None
-        return folded
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...],
+            error: ErrorSink) -> str | None:
+    if value is None:
+        return None
+    folded = value.casefold()
+    if folded not in allowed:
+        error(name, f"'{value}' is not one of {', '.join(allowed)}")
+        return None
+    return folded

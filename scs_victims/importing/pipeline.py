@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
@@ -30,7 +30,7 @@ from scs_victims.importing.incident_rows import (
 )
 from scs_victims.importing.key_slots import FirstSightings, KeySlots
 from scs_victims.importing.mapping import ColumnMapping
-from scs_victims.storage.bulk import dialect_named, encode, value_encoders
+from scs_victims.storage.bulk import dialect_named, remembered, value_encoders
 from scs_victims.storage.models import Incident, Person, table_of
 
 log = logging.getLogger(__name__)
@@ -78,34 +78,49 @@ class RowEncoder:
 
     def __init__(self, dialect_name: str) -> None:
         dialect = dialect_named(dialect_name)
-        self._incident = value_encoders(dialect, table_of(Incident), INCIDENT_VALUES)
-        self._person = value_encoders(dialect, table_of(Person), PERSON_VALUES)
+        self._incident = _conversions(value_encoders(dialect, table_of(Incident),
+                                                     INCIDENT_VALUES))
+        self._person = _conversions(value_encoders(dialect, table_of(Person), PERSON_VALUES))
         self.people = KeySlots()
         self.addresses = KeySlots()
         self.references = FirstSightings()
         self.epoch = 0
 
+    def _person_ref(self, key: str, reference: str | None, forename: str | None,
+                    surname: str | None, date_of_birth: object, gender: str | None
+                    ) -> RecordRef:
+        slot = self.people.slot_of(key)
+        if slot is not None:
+            return slot  # sent before: its details are not even encoded again
+        values = _converted((key, reference, forename, surname, date_of_birth, gender),
+                            self._person)
+        return self.people.first_send(key, values)
+
     def __call__(self, parsed: ParsedIncident, reference_is_new: bool) -> LoadRow:
         perpetrator: RecordRef | None = None
         if parsed.perpetrator_key:
-            perpetrator = self.people.ref(parsed.perpetrator_key, encode(
-                (parsed.perpetrator_key, None, parsed.perpetrator_forename,
-                 parsed.perpetrator_surname, parsed.perpetrator_dob, None), self._person))
+            perpetrator = self._person_ref(parsed.perpetrator_key, None,
+                                           parsed.perpetrator_forename,
+                                           parsed.perpetrator_surname, parsed.perpetrator_dob,
+                                           None)
         victim: RecordRef | None = None
         if parsed.victim_key:
-            victim = self.people.ref(parsed.victim_key, encode(
-                (parsed.victim_key, parsed.victim_ref, parsed.victim_forename,
-                 parsed.victim_surname, parsed.victim_dob, parsed.victim_gender), self._person))
+            victim = self._person_ref(parsed.victim_key, parsed.victim_ref,
+                                      parsed.victim_forename, parsed.victim_surname,
+                                      parsed.victim_dob, parsed.victim_gender)
         address: RecordRef | None = None
-        if parsed.address_key:
-            # Address values are all text: nothing to convert.
-            address = self.addresses.ref(parsed.address_key, (
-                parsed.address_key, parsed.uprn, parsed.address_line1, parsed.address_line2,
-                parsed.town, parsed.postcode))
-        incident = encode((parsed.occurred_on, parsed.occurred_time, parsed.reported_on,
-                           parsed.source, parsed.description,
-                           None if parsed.perpetrator_key else parsed.perpetrator_name,
-                           parsed.relationship), self._incident)
+        key = parsed.address_key
+        if key:
+            address = self.addresses.slot_of(key)
+            if address is None:
+                # Address values are all text: nothing to convert.
+                address = self.addresses.first_send(key, (
+                    key, parsed.uprn, parsed.address_line1, parsed.address_line2, parsed.town,
+                    parsed.postcode))
+        incident = _converted((parsed.occurred_on, parsed.occurred_time, parsed.reported_on,
+                               parsed.source, parsed.description,
+                               None if parsed.perpetrator_key else parsed.perpetrator_name,
+                               parsed.relationship), self._incident)
         return LoadRow(parsed.reference, reference_is_new, parsed.crime_type.value,
                        parsed.fingerprint, parsed.ward_key, parsed.ward_name, incident, victim,
                        perpetrator, address)
@@ -116,6 +131,26 @@ class RowEncoder:
             self.people.forget()
             self.addresses.forget()
             self.epoch += 1
+
+
+Conversions = list[tuple[int, Callable[[Any], Any]]]
+
+
+def _conversions(encoders: list[Callable[[Any], Any] | None]) -> Conversions:
+    """The positions that need converting (dates and times; text passes as it is), each
+    conversion remembered: the same few thousand dates recur on every row."""
+    return [(index, remembered(process)) for index, process in enumerate(encoders)
+            if process is not None]
+
+
+def _converted(values: tuple[Any, ...], conversions: Conversions) -> tuple[Any, ...]:
+    if not conversions:
+        return values
+    result = list(values)
+    for index, convert in conversions:
+        if result[index] is not None:
+            result[index] = convert(result[index])
+    return tuple(result)
 
 
 @dataclass(frozen=True, slots=True)

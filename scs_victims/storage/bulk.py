@@ -37,9 +37,21 @@ def value_encoders(dialect: Dialect, table: Table, columns: Sequence[str]) -> li
             for name in columns]
 
 
-def encode(values: Sequence[Any], encoders: Sequence[_Processor]) -> tuple[Any, ...]:
-    return tuple(value if process is None or value is None else process(value)
-                 for value, process in zip(values, encoders, strict=True))
+def remembered(convert: Callable[[Any], Any], limit: int = 50_000) -> Callable[[Any], Any]:
+    """``convert`` with its results kept (up to ``limit`` values, then forgotten at once):
+    for conversions of values that recur, such as the dates of a large import."""
+    results: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return results[value]
+        except KeyError:
+            if len(results) >= limit:
+                results.clear()
+            result = results[value] = convert(value)
+            return result
+
+    return converted
 
 
 class BulkInserter:
