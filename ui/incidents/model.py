@@ -11,6 +11,7 @@ bounded cache. A row not yet read shows an ellipsis until its page arrives.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from array import array
 from collections import OrderedDict
 from datetime import date
@@ -36,9 +37,12 @@ from scs_victims.services.incident_directory import (
     incident_listing,
     incident_rows,
 )
+from scs_victims.services.reference_text import ReferenceText
 from ui.context import AppContext
 from ui.operations import Task, current_task_cancelled
 from ui.widgets import uk_date
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 MAX_PAGES = 60  # 12,000 rows cached at most; scrolling far away drops the oldest pages
@@ -104,6 +108,11 @@ class IncidentsTableModel(QAbstractTableModel):
         self.loading = False
         self.active = False  # no ids are read until the page first asks (lazy loading)
         self._rest: Task[array[int]] | None = None  # the rest of a long search's ids
+        # Every reference in memory, for searches inside references; loaded after the first
+        # list is shown, dropped and loaded again whenever the data may have changed.
+        self.references: ReferenceText | None = None
+        self._references_wanted = 0  # bumped on each change: an older load is stale
+        self._references_loading = False
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
@@ -184,12 +193,13 @@ class IncidentsTableModel(QAbstractTableModel):
         if self._rest is not None:
             self._rest.cancel()  # the ids of the previous search are not wanted any more
         database = self._context.database
+        references = self.references
 
         def work(_progress: ProgressCallback) -> IncidentListing:
             # Overtaken by more typing: stop inside SQLite rather than compete with the new
             # search for the cores.
             with database.session(stop=current_task_cancelled) as session:
-                return incident_listing(session, query, PAGE_SIZE)
+                return incident_listing(session, query, PAGE_SIZE, references)
 
         def failed(_error: BaseException) -> bool:
             self.loading = False
@@ -200,7 +210,37 @@ class IncidentsTableModel(QAbstractTableModel):
                                      latest_key=f"incident-ids-{id(self)}")
 
     def reload(self) -> None:
+        """After a change: the list again, and a fresh copy of the references after it."""
+        self.references = None
+        self._references_wanted += 1
         self.set_query(self.query)
+
+    def _load_references(self) -> None:
+        if self.references is not None or self._references_loading:
+            return
+        self._references_loading = True
+        wanted = self._references_wanted
+        database = self._context.database
+
+        def work(_progress: ProgressCallback) -> ReferenceText:
+            with database.session() as session:
+                return ReferenceText.load(session)
+
+        def loaded(references: ReferenceText) -> None:
+            self._references_loading = False
+            if wanted == self._references_wanted:
+                self.references = references
+            else:
+                self._load_references()  # changed meanwhile: this copy may be stale
+
+        def failed(error: BaseException) -> bool:
+            self._references_loading = False
+            # Searches still work without the copy, only slower: logged, not shown.
+            log.warning("The references for searching could not be loaded: %s",
+                        type(error).__name__)
+            return True
+
+        self._context.operations.run(work, loaded, on_failure=failed)
 
     def _set_listing(self, listing: IncidentListing) -> None:
         self.beginResetModel()
@@ -219,6 +259,7 @@ class IncidentsTableModel(QAbstractTableModel):
         self.loaded.emit(listing.total)
         if not listing.complete:
             self._fetch_all_ids()
+        self._load_references()
 
     def _fetch_all_ids(self) -> None:
         """The rest of a long search's ids (the first page is already shown)."""
