@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Distinct keys remembered per kind before both sides start a new epoch (~30 MB each).
-SLOT_LIMIT = 200_000
+# Distinct keys remembered per kind before both sides start a new epoch (about 15 MB each
+# here, and up to about 40 MB of details held by the writer until a row needs them).
+SLOT_LIMIT = 100_000
 # 2**26 bits (8 MB) and one probe: about 2 % of the new keys of a 1.2-million-key file are
 # wrongly thought "maybe seen", which costs each one lookup, never a wrong answer.
 _FILTER_BITS = 1 << 26
