@@ -90,7 +90,7 @@ result["search_ms"] = timings
 # Then the Incidents screen: its list and its in-memory copy of every reference.
 window.go_to(window.incidents)
 incidents = window.incidents
-pump_until(lambda: incidents.model.references is not None
+pump_until(lambda: incidents.model.search_copy is not None
            and not window.context.operations.busy)
 result["incidents_loaded_s"] = time.perf_counter() - started
 result["memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.identity import normalise_postcode
-from scs_victims.services.reference_text import ReferenceText
+from scs_victims.services.search_copy import IncidentSearchCopy
 from scs_victims.storage.models import Address, Incident, Person, Ward
 
 SORT_KEYS: tuple[str, ...] = ("date", "reference", "type", "ward", "victim", "repeat")
@@ -136,14 +136,14 @@ def _text_ids(session: Session, text: str) -> Select[Any] | None:
 @dataclass(frozen=True, slots=True)
 class _TextParts:
     queries: list[Select[Any]]  # one query of ids per kind of match, each on its index
-    found: list[int]  # ids already found in memory (ReferenceText)
+    found: list[int]  # ids already found in memory (search_copy)
 
 
 def _text_parts(session: Session, text: str,
-                references: ReferenceText | None = None) -> _TextParts:
+                search_copy: IncidentSearchCopy | None = None) -> _TextParts:
     """How to find the incidents a search text matches (reference, postcode, surname).
 
-    With ``references``, text inside references that has no letters is found in memory,
+    With ``search_copy``, text inside references that has no letters is found in memory,
     and in the database only among incidents newer than that copy."""
     text = " ".join(text.split())
     if not text:
@@ -166,12 +166,12 @@ def _text_parts(session: Session, text: str,
         else:
             like = Incident.reference.like if dialect == "sqlite" else Incident.reference.ilike
             reference = like(f"%{escaped}%", escape="\\")
-        in_memory = (references.ids_containing(text)
-                     if references is not None and not letters else None)
+        in_memory = (search_copy.ids_containing(text)
+                     if search_copy is not None and not letters else None)
         if in_memory is not None:
-            assert references is not None
+            assert search_copy is not None
             found = in_memory
-            reference = and_(Incident.id > references.through_id, reference)
+            reference = and_(Incident.id > search_copy.through_id, reference)
     parts: list[Select[Any]] = [select(Incident.id).where(reference)]
     postcode: ColumnElement[bool] | None = None
     if full is not None:
@@ -345,20 +345,22 @@ def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
 
 
 def incident_listing(session: Session, query: IncidentQuery, first: int,
-                     references: ReferenceText | None = None) -> IncidentListing:
+                     search_copy: IncidentSearchCopy | None = None) -> IncidentListing:
     """The count of the query's incidents, its ids in order and the rows of the first
-    ``first`` of them, in one call (one round trip for a screen). ``references``, a copy of
-    every reference in memory, finds text inside references without reading them all."""
+    ``first`` of them, in one call (one round trip for a screen). ``search_copy`` (every
+    reference and date in memory) finds text inside references without reading them all,
+    and orders a big search's first page without reading its table rows."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key: {query.sort!r}")
     if query.text.strip() and not query.incident_ids:
-        matched = _matches(session, query, references)
+        matched = _matches(session, query, search_copy)
         deleted = _deleted_ids(session)
         matched.difference_update(deleted)
         if len(matched) <= LAZY_OVER:
             ids = array("q", _ordered_subset(session, query, list(matched)))
         elif query.sort == "date":
-            ids = _first_in_date_order(session, query, matched, first, deleted=len(deleted))
+            ids = _first_in_date_order(session, query, matched, first, deleted=len(deleted),
+                                       search_copy=search_copy)
             return IncidentListing(ids, len(matched), incident_rows(session, ids), False)
         else:
             ids = incident_ids(session, query)
@@ -368,7 +370,7 @@ def incident_listing(session: Session, query: IncidentQuery, first: int,
 
 
 def _matches(session: Session, query: IncidentQuery,
-             references: ReferenceText | None = None) -> set[int]:
+             search_copy: IncidentSearchCopy | None = None) -> set[int]:
     """The ids a search selects, unordered. Text alone is read branch by branch, each an
     index range, and joined here: no table row is read, and no temporary B-tree merges them.
     """
@@ -376,7 +378,7 @@ def _matches(session: Session, query: IncidentQuery,
     others = dataclasses.replace(query, text="", sort="date", descending=True)
     if others != IncidentQuery():
         return set(connection.execute(_filtered(session, query)).scalars())
-    parts = _text_parts(session, query.text, references)
+    parts = _text_parts(session, query.text, search_copy)
     matched = set(parts.found)
     for part in parts.queries:
         matched.update(connection.execute(part).scalars())
@@ -384,14 +386,16 @@ def _matches(session: Session, query: IncidentQuery,
 
 
 def _first_in_date_order(session: Session, query: IncidentQuery, matched: set[int],
-                         first: int, deleted: int) -> array[int]:
+                         first: int, deleted: int,
+                         search_copy: IncidentSearchCopy | None = None) -> array[int]:
     """The first ``first`` of ``matched`` in date order.
 
     Matches spread over the years (a postcode district, a common surname) are met early in
     the date index, so it is read in order (no table rows) for a while. Matches bunched far
     from the start (every reference of an earlier year) would take most of the index: past
-    a budget, each kind of match is ordered by the database instead, from its own index
-    range, and the few candidates are merged here."""
+    a budget, they are ordered by the dates held in memory (``search_copy``) or else each
+    kind of match is ordered by the database, from its own index range, and the few
+    candidates are merged here."""
     walk = (session.connection().execution_options(yield_per=min(2_000, WALK_BUDGET))
             .execute(_order(query, select(Incident.id))).scalars())
     found: array[int] = array("q")
@@ -408,6 +412,11 @@ def _first_in_date_order(session: Session, query: IncidentQuery, matched: set[in
             return found
     finally:
         walk.close()
+    if search_copy is not None:
+        in_memory = search_copy.first_in_date_order(matched, first,
+                                                    descending=query.descending)
+        if in_memory is not None:
+            return array("q", in_memory)
     return _first_by_kind_of_match(session, query, matched, first + deleted)[:first]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from scs_victims.services import incident_directory
 from scs_victims.services.incident_directory import IncidentListing, IncidentQuery
-from scs_victims.services.reference_text import ReferenceText
+from scs_victims.services.search_copy import IncidentSearchCopy
 from scs_victims.storage.models import Incident
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext, IncidentFilter
@@ -111,7 +111,7 @@ def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
     slow_errors: list[BaseException] = []
 
     def listing(session: Session, query: IncidentQuery, first: int,
-                references: ReferenceText | None = None) -> IncidentListing:
+                search_copy: IncidentSearchCopy | None = None) -> IncidentListing:
         if query.text == "DV/":
             started.set()
             try:  # minutes of SQLite work unless the search is stopped
@@ -121,7 +121,7 @@ def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
             except Exception as error:
                 slow_errors.append(error)
                 raise
-        return real_listing(session, query, first, references)
+        return real_listing(session, query, first, search_copy)
 
     monkeypatch.setattr(model_module, "incident_listing", listing)
     page.search.setText("DV/")
@@ -250,11 +250,11 @@ def test_deleted_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any,
     qtmodeltester.check(page.deleted_dialog.model)
 
 
-def test_the_page_keeps_the_references_in_memory_and_renews_them_after_a_change(
+def test_the_page_keeps_a_search_copy_in_memory_and_renews_it_after_a_change(
         qtbot: Any, demo_context: AppContext) -> None:
     page = _loaded_page(qtbot, demo_context)
-    qtbot.waitUntil(lambda: page.model.references is not None, timeout=10_000)
-    first = page.model.references
+    qtbot.waitUntil(lambda: page.model.search_copy is not None, timeout=10_000)
+    first = page.model.search_copy
     assert first is not None and len(first) > 0
     with demo_context.database.session() as session:
         reference = session.scalars(select(Incident.reference).order_by(Incident.id)).first()
@@ -270,6 +270,6 @@ def test_the_page_keeps_the_references_in_memory_and_renews_them_after_a_change(
     # Data changed: the copy is dropped at once (searches use the database meanwhile) and a
     # new one is loaded.
     page.refresh()
-    assert page.model.references is None
-    qtbot.waitUntil(lambda: page.model.references is not None, timeout=10_000)
-    assert page.model.references is not first
+    assert page.model.search_copy is None
+    qtbot.waitUntil(lambda: page.model.search_copy is not None, timeout=10_000)
+    assert page.model.search_copy is not first

@@ -37,7 +37,7 @@ from scs_victims.services.incident_directory import (
     incident_listing,
     incident_rows,
 )
-from scs_victims.services.reference_text import ReferenceText
+from scs_victims.services.search_copy import IncidentSearchCopy
 from ui.context import AppContext
 from ui.operations import Task, current_task_cancelled
 from ui.widgets import uk_date
@@ -108,11 +108,12 @@ class IncidentsTableModel(QAbstractTableModel):
         self.loading = False
         self.active = False  # no ids are read until the page first asks (lazy loading)
         self._rest: Task[array[int]] | None = None  # the rest of a long search's ids
-        # Every reference in memory, for searches inside references; loaded after the first
-        # list is shown, dropped and loaded again whenever the data may have changed.
-        self.references: ReferenceText | None = None
-        self._references_wanted = 0  # bumped on each change: an older load is stale
-        self._references_loading = False
+        # Every reference and date in memory, for searches (services.search_copy); loaded
+        # after the first list is shown, dropped and loaded again whenever the data may have
+        # changed.
+        self.search_copy: IncidentSearchCopy | None = None
+        self._copy_wanted = 0  # bumped on each change: an older load is stale
+        self._copy_loading = False
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
@@ -193,13 +194,13 @@ class IncidentsTableModel(QAbstractTableModel):
         if self._rest is not None:
             self._rest.cancel()  # the ids of the previous search are not wanted any more
         database = self._context.database
-        references = self.references
+        search_copy = self.search_copy
 
         def work(_progress: ProgressCallback) -> IncidentListing:
             # Overtaken by more typing: stop inside SQLite rather than compete with the new
             # search for the cores.
             with database.session(stop=current_task_cancelled) as session:
-                return incident_listing(session, query, PAGE_SIZE, references)
+                return incident_listing(session, query, PAGE_SIZE, search_copy)
 
         def failed(_error: BaseException) -> bool:
             self.loading = False
@@ -210,33 +211,33 @@ class IncidentsTableModel(QAbstractTableModel):
                                      latest_key=f"incident-ids-{id(self)}")
 
     def reload(self) -> None:
-        """After a change: the list again, and a fresh copy of the references after it."""
-        self.references = None
-        self._references_wanted += 1
+        """After a change: the list again, and a fresh search copy after it."""
+        self.search_copy = None
+        self._copy_wanted += 1
         self.set_query(self.query)
 
-    def _load_references(self) -> None:
-        if self.references is not None or self._references_loading:
+    def _load_search_copy(self) -> None:
+        if self.search_copy is not None or self._copy_loading:
             return
-        self._references_loading = True
-        wanted = self._references_wanted
+        self._copy_loading = True
+        wanted = self._copy_wanted
         database = self._context.database
 
-        def work(_progress: ProgressCallback) -> ReferenceText:
+        def work(_progress: ProgressCallback) -> IncidentSearchCopy:
             with database.session() as session:
-                return ReferenceText.load(session)
+                return IncidentSearchCopy.load(session)
 
-        def loaded(references: ReferenceText) -> None:
-            self._references_loading = False
-            if wanted == self._references_wanted:
-                self.references = references
+        def loaded(search_copy: IncidentSearchCopy) -> None:
+            self._copy_loading = False
+            if wanted == self._copy_wanted:
+                self.search_copy = search_copy
             else:
-                self._load_references()  # changed meanwhile: this copy may be stale
+                self._load_search_copy()  # changed meanwhile: this copy may be stale
 
         def failed(error: BaseException) -> bool:
-            self._references_loading = False
+            self._copy_loading = False
             # Searches still work without the copy, only slower: logged, not shown.
-            log.warning("The references for searching could not be loaded: %s",
+            log.warning("The search copy of the incidents could not be loaded: %s",
                         type(error).__name__)
             return True
 
@@ -259,7 +260,7 @@ class IncidentsTableModel(QAbstractTableModel):
         self.loaded.emit(listing.total)
         if not listing.complete:
             self._fetch_all_ids()
-        self._load_references()
+        self._load_search_copy()
 
     def _fetch_all_ids(self) -> None:
         """The rest of a long search's ids (the first page is already shown)."""
