@@ -87,7 +87,7 @@ for text in json.loads(sys.argv[4]):
     app.processEvents()
     timings.append((time.perf_counter() - last_key) * 1000)
 result["search_ms"] = timings
-# Then the Incidents screen: its list and its in-memory copy of every reference.
+# Then the Incidents screen: its list and its search copy (every reference and date).
 window.go_to(window.incidents)
 incidents = window.incidents
 pump_until(lambda: incidents.model.search_copy is not None
