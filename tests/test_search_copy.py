@@ -114,3 +114,14 @@ def test_the_copy_is_not_used_for_text_with_letters(database: Database) -> None:
         listing = incident_listing(session, IncidentQuery(text="B-7"), 10, copy)
         assert len(listing.ids) == 1
         assert incident_directory._text_parts(session, "B-7", copy).found == []
+
+
+def test_references_joined_in_chunks_are_found_across_chunk_edges(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scs_victims.services import search_copy
+
+    monkeypatch.setattr(search_copy, "_CHUNK", 3)
+    copy = _copy_of([f"R{number}" for number in range(1, 12)])
+    assert copy.ids_containing("R1") == [1, 10, 11]
+    assert copy.ids_containing("3") == [3]
+    assert copy.ids_containing("4\x00R") == []

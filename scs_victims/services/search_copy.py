@@ -34,6 +34,7 @@ from scs_victims.storage.models import Incident, table_of
 MAX_FOUND = 20_000
 # Between references: typed search text never holds it, so no match spans two references.
 _SEPARATOR = "\x00"
+_CHUNK = 4096
 # Crime type codes in the order of their text, as the date order breaks ties by type.
 _TYPE_RANK = {code: rank for rank, code in enumerate(sorted(t.value for t in CrimeType))}
 
@@ -55,6 +56,9 @@ class IncidentSearchCopy:
         self._starts: array[int] = array("q")
         # Date and type in one number that sorts as (occurred_on, crime_type) does.
         self._order: array[int] = array("q")
+        # Joined a few thousand at a time: a million separate strings would briefly take
+        # four times the memory of the text itself.
+        chunks: list[str] = []
         parts: list[str] = []
         position = 0
         for incident_id, reference, occurred_on, crime_type in incidents:
@@ -63,9 +67,14 @@ class IncidentSearchCopy:
             self._order.append(_date_number(occurred_on) * 4 + _TYPE_RANK[crime_type])
             parts.append(reference)
             position += len(reference) + 1
+            if len(parts) == _CHUNK:
+                chunks.append(_SEPARATOR.join(parts))
+                parts = []
+        if parts:
+            chunks.append(_SEPARATOR.join(parts))
         if any(earlier >= later for earlier, later in pairwise(self._ids)):
             raise ValueError("incidents must come in ascending id order")
-        self._text = _SEPARATOR.join(parts)
+        self._text = _SEPARATOR.join(chunks)
         # The largest id held: anything newer is not in this copy.
         self.through_id = self._ids[-1] if self._ids else 0
 
