@@ -5,6 +5,10 @@ row has been checked, so an invalid row, a cancel or a killed process leaves the
 it was. With ``skip_invalid`` the valid rows are committed and the others written to a
 rejects file (the original cells plus an ``error`` column). ``check_incidents`` runs the very
 same import and rolls it back, so its row errors are exactly those an import would meet.
+
+Rows arrive checked and encoded (pipeline), naming people and dwellings by slot once their
+details have been sent (key_slots); ``LinkedRecords`` finds or creates the record behind each
+slot when a row that is inserted needs it.
 """
 
 from __future__ import annotations
