@@ -14,7 +14,20 @@ from scs_victims.storage.database import Database, open_database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_BESIDE = REPO_ROOT.parent / "shared" / "data"
+FIXTURE_COPY = REPO_ROOT / "tests" / "fixtures" / "shared-data"
+
+
+def _shared_data() -> Path:
+    """The public fixtures: ``SCS_SHARED_DATA`` if set, else ``../shared/data`` (where other
+    data sets are put to be checked the same way), else the copy kept in the repository."""
+    named = os.environ.get("SCS_SHARED_DATA")
+    if named:
+        return Path(named)
+    return SHARED_BESIDE if SHARED_BESIDE.is_dir() else FIXTURE_COPY
+
+
+SHARED_DATA = _shared_data()
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from scs_victims.reports.suppression import SUPPRESSED, PublishedRow, suppress_f
 from scs_victims.services.dashboard import judge
 from scs_victims.settings import load_area, load_rules, save_area, save_rules
 from scs_victims.storage.database import Database, open_database
+from tests.conftest import SHARED_DATA
 from tests.helpers.cli import run_cli
 
 QUARTER = "2024/25 Q2"  # its year to date spans two quarters
@@ -42,7 +43,7 @@ MEASURE_LABELS = ("Incidents", "Victims", "Repeat victims", "Repeat victim rate"
 @pytest.fixture(scope="module")
 def medium_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The medium public fixture, with an area name that needs escaping and a marking."""
-    data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    data = SHARED_DATA
     path = tmp_path_factory.mktemp("quarterly") / "medium.db"
     database = open_database(path)
     try:
@@ -278,8 +279,7 @@ def test_the_definitions_page_states_the_windows_in_force(medium: Database) -> N
 
 def test_marac_appears_once_there_are_referrals(medium: Database) -> None:
     assert "MARAC:" not in "".join(_pages(_render(medium)))
-    data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    import_referrals(medium, data / "marac-referrals-medium.csv", today=TODAY)
+    import_referrals(medium, SHARED_DATA / "marac-referrals-medium.csv", today=TODAY)
     quarter = parse_period_label(QUARTER)
     with medium.session() as session:
         expected = compute_return(session, quarter.start, quarter.end)
