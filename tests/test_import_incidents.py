@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import func, select
 
+from scs_victims.audit import IdRuns, events_for, record
 from scs_victims.errors import Cancelled, FileRefused, InputRefused
 from scs_victims.importing import incidents as incidents_module
 from scs_victims.importing.csv_source import MAX_CELL_CHARS
@@ -336,14 +338,55 @@ def test_reimporting_the_medium_fixture_changes_nothing(with_wards: Database,
     assert stored_records(with_wards) == before
 
 
-def test_first_import_writes_one_audit_event_per_new_record(database: Database,
-                                                            tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "audit.csv", [burglary("AU-1"), dv("AU-2"), asb("AU-3")])
-    run(database, path)
+def test_an_import_names_every_record_it_created_once_in_runs_of_ids(
+        database: Database, tmp_path: Path) -> None:
+    run(database, write_csv(tmp_path / "one.csv",
+                            [burglary("AU-1"), dv("AU-2"), asb("AU-3")]))
     with database.session() as session:
-        events = session.execute(select(AuditEvent.action, AuditEvent.entity)).all()
-    assert sorted(events) == sorted([("insert", "incident")] * 3 + [("insert", "person")]
-                                    + [("insert", "address")] * 2 + [("import", "import_run")])
+        run_ids = session.scalars(select(ImportRun.id).order_by(ImportRun.id)).all()
+        events = session.execute(
+            select(AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id,
+                   AuditEvent.last_entity_id, AuditEvent.detail).order_by(AuditEvent.id)).all()
+    detail = f'{{"import_run": {run_ids[0]}}}'
+    # One run each: three incidents, two dwellings; a run of one names its record alone.
+    assert events == [("insert", "person", 1, None, detail),
+                      ("insert", "address", 1, 2, detail),
+                      ("insert", "incident", 1, 3, detail),
+                      ("import", "import_run", run_ids[0], None, ANY)]
+    run(database, write_csv(tmp_path / "two.csv", [dv("AU-4"), asb("AU-5", victim_ref="V9")]))
+    with database.session() as session:
+        for model, entity in ((Incident, "incident"), (Person, "person"),
+                              (Address, "address")):
+            for record_id, import_id in session.execute(select(model.id, model.import_id)):
+                inserts = [event for event in events_for(session, entity, record_id)
+                           if event.action == "insert"]
+                assert [event.detail for event in inserts] == [
+                    f'{{"import_run": {import_id}}}'], (entity, record_id)
+
+
+def test_id_runs_join_consecutive_ids_only() -> None:
+    created = IdRuns()
+    created.add([4, 5, 6])
+    created.add([7, 9])
+    created.add([10, 3])
+    assert created.runs == [(4, 7), (9, 10), (3, 3)]
+    assert len(created) == 7
+
+
+def test_a_records_events_are_its_own_and_the_runs_that_include_it(
+        database: Database, tmp_path: Path) -> None:
+    run(database, write_csv(tmp_path / "one.csv", [dv("AU-1"), dv("AU-2"), dv("AU-3")]))
+    with database.session() as session:
+        record(session, "update", "incident", 2, {"source": "police"})
+        record(session, "update", "incident", 3, {"source": "council"})
+    with database.session() as session:
+        assert [(e.action, e.entity_id, e.last_entity_id)
+                for e in events_for(session, "incident", 2)] == [("insert", 1, 3),
+                                                                 ("update", 2, None)]
+        assert [e.action for e in events_for(session, "incident", 1)] == ["insert"]
+        assert [e.action for e in events_for(session, "incident", 3)] == ["insert", "update"]
+        assert events_for(session, "incident", 4) == []
+        assert events_for(session, "person", 2) == []
 
 
 def test_same_reference_written_differently_is_unchanged(database: Database,

@@ -20,11 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, String, exists, func, insert, literal, select
+from sqlalchemy import Column, Integer, String, exists, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from scs_victims.audit import current_actor, record
+from scs_victims.audit import IdRuns, current_actor, record, record_created
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.errors import FileRefused, RowError, ScsError
 from scs_victims.importing.csv_source import CsvSource, open_csv
@@ -39,6 +39,7 @@ from scs_victims.spreadsheets import SafeCsvWriter
 from scs_victims.storage.bulk import (
     BulkInserter,
     DeferredIndexes,
+    IdAllocator,
     KeyLookup,
     bulk_cache,
     create_scratch_table,
@@ -46,7 +47,6 @@ from scs_victims.storage.bulk import (
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
     Address,
-    AuditEvent,
     ImportRun,
     Incident,
     Person,
@@ -62,7 +62,7 @@ MAX_KEPT_ERRORS = 10_000
 # with its tables' secondary indexes built afterwards (about 250,000 rows and up).
 DEFER_INDEXES_MIN_BYTES = 40 * 2**20
 INCIDENT_FIELDS = (
-    "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
+    "id", "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
     "description", "address_id", "victim_id", "perpetrator_id", "perpetrator_name",
     "relationship", "ward_id", "subject_id", "is_repeat", "content_hash", "import_id",
     "created_at", "updated_at",
@@ -298,6 +298,9 @@ class _Run:
         # row's own values, and the constants are encoded here once.
         self.incident_inserter = BulkInserter(self.connection, table_of(Incident),
                                               INCIDENT_FIELDS, encoded=INCIDENT_FIELDS)
+        # Ids handed out here, so that the audit log can name every incident created.
+        self.incident_ids = IdAllocator(self.connection, table_of(Incident))
+        self.created_incidents = IdRuns()
         self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
         self.people = LinkedRecords(connection, Person, PERSON_FIELDS, import_id=self.run_id,
                                     created_at=self.now_encoded)
@@ -438,7 +441,8 @@ class _Run:
         values: list[tuple[Any, ...]] = []
         run_id, touched, now, false = self.run_id, self.touched, self.now_encoded, self.false
         burglary = CrimeType.BURGLARY.value
-        for row in rows:
+        ids = self.incident_ids.take(len(rows))
+        for incident_id, row in zip(ids, rows, strict=True):
             victim = None if row.victim is None else people.link(_slot(row.victim))
             perpetrator = (None if row.perpetrator is None
                            else people.link(_slot(row.perpetrator)))
@@ -449,7 +453,7 @@ class _Run:
                 subject = victim[1] if victim else None
             incident = row.incident
             values.append((
-                row.reference, row.crime_type, incident[0], incident[1], incident[2],
+                incident_id, row.reference, row.crime_type, incident[0], incident[1], incident[2],
                 incident[3], incident[4], address[0] if address else None,
                 victim[0] if victim else None, perpetrator[0] if perpetrator else None,
                 incident[5], incident[6], ward_ids.get(row.ward_key) if row.ward_key else None,
@@ -458,6 +462,7 @@ class _Run:
             if subject is not None and touched is not None:
                 touched.add((row.crime_type, subject))
         self.incident_inserter.insert(values)
+        self.created_incidents.add(ids)
         self.summary.imported += len(values)
         if self.touched is not None and len(self.touched) > MAX_TRACKED_SUBJECTS:
             self.touched = None  # recompute everything at the end instead
@@ -495,16 +500,9 @@ class _Run:
         )
 
     def _audit_inserts(self) -> None:
-        """One audit event per record this import created, written by the database itself."""
-        models: tuple[tuple[type[Person] | type[Address] | type[Incident], str], ...] = (
-            (Person, "person"), (Address, "address"), (Incident, "incident"))
-        for model, entity in models:
-            source = select(
-                literal(self.now), literal(current_actor()), literal("insert"), literal(entity),
-                model.id, literal(None),
-            ).where(model.import_id == self.run_id)
-            self.connection.execute(
-                insert(AuditEvent).from_select(
-                    ["at", "actor", "action", "entity", "entity_id", "detail"], source
-                )
-            )
+        """Name every record this import created: one event per run of consecutive ids."""
+        detail = {"import_run": self.run_id}
+        for entity, created in (("person", self.people.created),
+                                ("address", self.addresses.created),
+                                ("incident", self.created_incidents)):
+            record_created(self.connection, entity, created, self.now, detail)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.engine import Connection
 
+from scs_victims.audit import IdRuns
 from scs_victims.storage.bulk import BulkInserter, IdAllocator, KeyLookup
 from scs_victims.storage.models import Address, Person, table_of
 
@@ -36,6 +37,7 @@ class LinkedRecords:
                                       ["id", *fields, "import_id", "created_at"],
                                       encoded=["id", *fields, "import_id", "created_at"])
         self._ids = IdAllocator(connection, table)
+        self.created = IdRuns()  # for the audit log
         self._stamp = (import_id, created_at)
         self._complete = complete
         # Loading into an empty table, a key the file never named before cannot exist yet.
@@ -88,3 +90,4 @@ class LinkedRecords:
             self._links[slot] = (row_id, row_id)
             rows.append((row_id, *(complete(values) if complete else values), *self._stamp))
         self._inserter.insert(rows)
+        self.created.add(ids)

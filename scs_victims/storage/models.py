@@ -40,6 +40,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _only_set(name: str, column: str) -> Index:
+    """An index of a column that is mostly empty (merges, perpetrators), holding only the
+    rows where it is set: lookups by value use it, and bulk loads barely pay for it."""
+    condition = f"{column} IS NOT NULL"
+    return Index(name, column, sqlite_where=text(condition), postgresql_where=text(condition))
+
+
 class Ward(Base):
     __tablename__ = "wards"
 
@@ -92,8 +99,8 @@ class Person(Base):
     gender: Mapped[str | None] = mapped_column(String(10))
     ethnicity: Mapped[str | None] = mapped_column(String(80))
     # Always points at the surviving root of a merge group (never at another merged person).
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     __table_args__ = (
@@ -103,6 +110,7 @@ class Person(Base):
         ),
         Index("ix_people_surname_forename", "surname", "forename"),
         Index("ix_people_reference", "reference"),
+        _only_set("ix_people_merged_into_id", "merged_into_id"),
     )
 
 
@@ -117,9 +125,11 @@ class Address(Base):
     town: Mapped[str | None] = mapped_column(String(100))
     postcode: Mapped[str | None] = mapped_column(String(8), index=True)
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"), index=True)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (_only_set("ix_addresses_merged_into_id", "merged_into_id"),)
 
 
 class Incident(Base):
@@ -136,7 +146,7 @@ class Incident(Base):
     description: Mapped[str | None] = mapped_column(Text)
     address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"), index=True)
     victim_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    perpetrator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    perpetrator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # A perpetrator named without a date of birth cannot be keyed to a person (definitions
     # §2); the name is kept as written.
     perpetrator_name: Mapped[str | None] = mapped_column(String(200))
@@ -170,6 +180,7 @@ class Incident(Base):
             "reported_on IS NULL OR reported_on >= occurred_on", name="reported_after_occurred"
         ),
         Index("ix_incidents_subject_order", "crime_type", "subject_id", "occurred_on"),
+        _only_set("ix_incidents_perpetrator_id", "perpetrator_id"),
         Index("ix_incidents_occurred_on_crime_type", "occurred_on", "crime_type"),
         # Only the few deleted incidents are indexed: "Recently deleted" reads them without
         # scanning the table, and imports pay nothing for it.
@@ -224,6 +235,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None] = mapped_column(Integer)
+    # Set on an event about a run of records, ids entity_id..last_entity_id (an import's).
+    last_entity_id: Mapped[int | None] = mapped_column(Integer)
     # What changed, as JSON of field names and values; never logged to files.
     detail: Mapped[str | None] = mapped_column(Text)
 
@@ -234,6 +247,10 @@ class AuditEvent(Base):
             name="action_known",
         ),
         Index("ix_audit_events_entity", "entity", "entity_id"),
+        # The few events about runs of records, for finding those that include one id.
+        Index("ix_audit_events_runs", "entity", "entity_id",
+              sqlite_where=text("last_entity_id IS NOT NULL"),
+              postgresql_where=text("last_entity_id IS NOT NULL")),
     )
 
 
