@@ -26,7 +26,7 @@ from scs_victims.marac.vocabulary import is_minoritised, parse_agency, parse_eth
 from scs_victims.services.rules import change_rules
 from scs_victims.settings import load_area, save_area
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import MaracReferral
+from scs_victims.storage.models import AuditEvent, MaracReferral, Person
 
 TODAY = date(2026, 1, 1)
 
@@ -216,6 +216,44 @@ def test_perpetrators_aged_17_or_under(database: Database, tmp_path: Path, born:
                                        counted: bool) -> None:
     load(database, tmp_path, [referral("A", "2024-05-10", perpetrator_dob=born)])
     assert the_return(database).total.counts["perpetrators_under_18"] == int(counted)
+
+
+def test_a_date_of_birth_given_later_completes_a_victim_known_by_reference(
+        database: Database, tmp_path: Path) -> None:
+    # The first referral (in the file) names her by reference alone; a later row gives her
+    # date of birth. She is 16 at both referrals, and counted at both.
+    load(database, tmp_path, [
+        referral("A", "2024-01-12", victim_ref="V1", victim_dob=""),
+        referral("B", "2023-12-16", victim_ref="V1", victim_dob="2007-12-10"),
+    ])
+    assert the_return(database).total.counts["victims_16_17"] == 2
+    with database.session() as session:
+        assert session.scalars(select(Person.date_of_birth).where(Person.reference == "V1")
+                               ).all() == [date(2007, 12, 10)]
+        assert session.execute(select(AuditEvent.action, AuditEvent.detail)
+                               .where(AuditEvent.action == "update")).all() == [
+            ("update", '{"date_of_birth": "2007-12-10"}')]
+
+
+def test_a_known_date_of_birth_is_never_replaced_by_another_rows(
+        database: Database, tmp_path: Path) -> None:
+    load(database, tmp_path, [
+        referral("A", "2024-01-12", victim_ref="V1", victim_dob="2007-12-10"),
+        referral("B", "2024-02-12", victim_ref="V1", victim_dob="1990-01-01"),
+    ])
+    with database.session() as session:
+        assert session.scalars(select(Person.date_of_birth).where(Person.reference == "V1")
+                               ).all() == [date(2007, 12, 10)]
+    assert the_return(database).total.counts["victims_16_17"] == 2
+
+
+def test_a_date_of_birth_given_later_completes_a_perpetrator_known_by_reference(
+        database: Database, tmp_path: Path) -> None:
+    load(database, tmp_path, [
+        referral("A", "2024-01-12", perpetrator_ref="P1", perpetrator_dob=""),
+        referral("B", "2024-03-12", perpetrator_ref="P1", perpetrator_dob="2006-05-11"),
+    ])
+    assert the_return(database).total.counts["perpetrators_under_18"] == 2
 
 
 @pytest.mark.parametrize(("written", "minoritised"), [

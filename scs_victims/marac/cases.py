@@ -104,7 +104,7 @@ def find_or_add_person(session: Session, person: NewPerson) -> int | None:
          "forename": (person.forename or "").strip() or None,
          "surname": (person.surname or "").strip() or None,
          "date_of_birth": person.date_of_birth, "gender": person.gender},
-        now=datetime.now(), entity="person")
+        now=datetime.now(), entity="person", fill=("date_of_birth",))
     return person_id
 
 

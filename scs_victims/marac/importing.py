@@ -43,6 +43,9 @@ from scs_victims.storage.models import (
 )
 
 IMPORT_KIND = "marac"
+# A person first met without a date of birth (known by reference) takes the one a later
+# referral gives: ages at referral (victims 16-17, young perpetrators) need it.
+_FILLED_DETAILS = ("date_of_birth",)
 
 
 def import_referrals(
@@ -163,7 +166,7 @@ class _Run:
              "surname": parsed.victim_surname, "date_of_birth": parsed.victim_dob,
              "gender": parsed.victim_gender, "ethnicity": parsed.victim_ethnicity,
              "import_id": self.run_record.id},
-            now=self.now, entity="person")
+            now=self.now, entity="person", fill=_FILLED_DETAILS)
         referral = MaracReferral(
             reference=parsed.reference, referral_date=parsed.referral_date,
             victim_id=victim_id, victim_gender=parsed.victim_gender,
@@ -194,7 +197,7 @@ class _Run:
                 {"reference": parsed.perpetrator_ref, "forename": parsed.perpetrator_forename,
                  "surname": parsed.perpetrator_surname,
                  "date_of_birth": parsed.perpetrator_dob, "import_id": self.run_record.id},
-                now=self.now, entity="person")
+                now=self.now, entity="person", fill=_FILLED_DETAILS)
             return MaracPerpetrator(referral_id=referral_id, person_id=person_id, position=0)
         # Known by name only: the person of that name among this victim's cases, if any.
         return MaracPerpetrator(

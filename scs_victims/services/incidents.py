@@ -227,13 +227,22 @@ class _Links:
 
 
 def find_or_create(session: Session, model: type[Person] | type[Address], key: str,
-                   values: dict[str, Any], *, now: datetime, entity: str) -> tuple[int, int]:
+                   values: dict[str, Any], *, now: datetime, entity: str,
+                   fill: Iterable[str] = ()) -> tuple[int, int]:
     """(id, canonical id) of the person or address with this key, added (audited) when
-    there is none."""
+    there is none. ``fill`` names details that a found record without them takes from
+    ``values`` (audited): a date of birth given on a later MARAC referral, say."""
+    fill = tuple(fill)
     found = session.execute(
-        select(model.id, model.merged_into_id).where(model.key == key)
+        select(model.id, model.merged_into_id, *(getattr(model, name) for name in fill))
+        .where(model.key == key)
     ).first()
     if found is not None:
+        gaps = {name: values[name] for name in fill
+                if getattr(found, name) is None and values.get(name) is not None}
+        if gaps:
+            session.execute(update(model).where(model.id == found.id).values(**gaps))
+            record(session, "update", entity, found.id, gaps)
         return found.id, found.merged_into_id or found.id
     new_id: int = session.execute(
         insert(model).values(key=key, created_at=now, **values).returning(model.id)
