@@ -8,11 +8,13 @@ and same-day incidents ordered by reference.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
+from scs_victims import repeats
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.repeats import ChainItem, evaluate_chain, recompute_flags
 from scs_victims.settings import RuleSettings
@@ -57,16 +59,19 @@ def _store(database: Database, incidents: list[tuple[CrimeType, int, date, time 
 
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(incidents=INCIDENTS, windows=st.tuples(WINDOWS, WINDOWS, WINDOWS))
+@given(incidents=INCIDENTS, windows=st.tuples(WINDOWS, WINDOWS, WINDOWS),
+       changes_kept=st.sampled_from([1, 3, 200_000]))
 def test_full_pass_agrees_with_the_rule(
     database: Database, incidents: list[tuple[CrimeType, int, date, time | None, int, bool]],
-    windows: tuple[int, int, int],
+    windows: tuple[int, int, int], changes_kept: int,
 ) -> None:
     rules = RuleSettings(window_months_asb=windows[0], window_months_burglary=windows[1],
                          window_months_dv=windows[2])
     _store(database, incidents)
     table = table_of(Incident)
-    with database.session() as session:
+    # changes_kept: the pass writes its changes whenever it holds this many (in id order).
+    with (database.session() as session,
+          patch.object(repeats, "_FULL_PASS_CHANGES", changes_kept)):
         recompute_flags(session, rules)
     with database.session() as session:
         stored = session.execute(select(table.c.id, table.c.crime_type, table.c.subject_id,
