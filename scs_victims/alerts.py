@@ -10,8 +10,8 @@ Four kinds, each with the incidents that caused it, oldest first:
   A complaint qualifies when it has no report date, or was reported on or before its
   occurrence date plus ``asb_review_reported_within_months`` calendar months.
 - **ASB case review threshold, community variant**: at least ``asb_review_community_people``
-  different canonical victims with an ASB incident at the same canonical address within
-  ``asb_review_community_within_months`` months.
+  different canonical victims with a qualifying ASB complaint at the same canonical address
+  within ``asb_review_community_within_months`` months.
 - **DV potential escalation**: at least ``dv_escalation_incidents`` DV incidents for the same
   canonical victim within ``dv_escalation_within_months`` months (police-reported only when
   ``dv_escalation_police_only`` is set).
@@ -29,9 +29,10 @@ Choices of ours (the definitions leave them open):
   however far back the run goes.
 - CHOICE: the ASB and DV threshold windows end on the day itself; for the ASB case review this
   satisfies "first ≥ last − 6 months", as every listed complaint is within the window.
-- CHOICE: the community variant counts every live ASB incident with a linked victim at the
-  address (the brief says "complaining"; the one-month reporting rule is applied to the
-  personal threshold only), and lists all those incidents.
+- CHOICE: the community variant counts qualifying complaints only (reported within the month,
+  or with no report date), as the personal threshold does: the Act's case review threshold
+  (s.104) is a number of qualifying complaints, and a local community variant is a threshold
+  of that review. It lists every such complaint at the address in the window.
 - CHOICE: with ``subject_ids`` (a person's page) only alerts about people are returned; the
   ids are resolved to their canonical people first, so a merged-away id finds its survivor.
   Alerts about addresses (burglary repeats, the community variant) are left out.
@@ -401,12 +402,7 @@ def _review_alerts(
     on: date, rules: RuleSettings, start: date, rows: list[_Row]
 ) -> list[tuple[Alert, tuple[datetime, str]]]:
     months = rules.asb_review_reported_within_months
-    groups = _group(
-        row
-        for row in rows
-        if row.occurred_on >= start
-        and (row.reported_on is None or row.reported_on <= add_months(row.occurred_on, months))
-    )
+    groups = _group(row for row in rows if row.occurred_on >= start and _qualifies(row, months))
     within = _plural(rules.asb_review_within_months, "month")
     found = []
     for subject, members in groups.items():
@@ -423,12 +419,20 @@ def _review_alerts(
     return found
 
 
+def _qualifies(row: _Row, months: int) -> bool:
+    """A qualifying complaint (s.104(11)): reported within ``months`` of the incident, or with
+    no report date."""
+    return row.reported_on is None or row.reported_on <= add_months(row.occurred_on, months)
+
+
 def _community_alerts(
     on: date, rules: RuleSettings, start: date, rows: list[_Row]
 ) -> list[tuple[Alert, tuple[datetime, str]]]:
+    months = rules.asb_review_reported_within_months
     groups: dict[int, list[_Row]] = {}
     for row in rows:
-        if row.address_id is not None and row.subject_id is not None and row.occurred_on >= start:
+        if (row.address_id is not None and row.subject_id is not None
+                and row.occurred_on >= start and _qualifies(row, months)):
             groups.setdefault(row.address_id, []).append(row)
     within = _plural(rules.asb_review_community_within_months, "month")
     found = []

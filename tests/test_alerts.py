@@ -444,6 +444,21 @@ def test_community_variant_four_people_is_not_enough_even_with_five_complaints(
     assert len(alert.incidents) == 6
 
 
+def test_community_variant_counts_only_qualifying_complaints(world: World) -> None:
+    place = world.address()
+    _complaints_at(world, place, [date(2025, 1, d) for d in (1, 2, 3, 4)])
+    # Reported a month and a day after it happened: not a qualifying complaint (s.104(11)).
+    world.incident(ASB, date(2025, 1, 31), victim=world.person(), address=place,
+                   reported_on=date(2025, 3, 1))
+    assert world.alerts(date(2025, 3, 1), COMMUNITY) == []
+
+    # Reported on the last day of the month (31 January + 1 month = 28 February): it counts.
+    world.incident(ASB, date(2025, 1, 31), victim=world.person(), address=place,
+                   reported_on=date(2025, 2, 28))
+    [alert] = world.alerts(date(2025, 3, 1), COMMUNITY)
+    assert len(alert.incidents) == 5
+
+
 def test_community_variant_window_boundary(world: World) -> None:
     inside, outside = world.address(), world.address()
     # 31 Aug 2024 − 6 months = 29 Feb 2024.
