@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -61,16 +62,7 @@ def trend_chart(title: str, labels: Sequence[str], victim_rates: Sequence[Decima
     plot.xValueAxis.labels.fontSize = 6.5
     plot.xValueAxis.labels.fillColor = MUTED
     plot.xValueAxis.strokeColor = RULE
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, top
-    plot.yValueAxis.valueStep = step
-    plot.yValueAxis.labelTextFormat = "%d%%"
-    plot.yValueAxis.labels.fontName = FONT
-    plot.yValueAxis.labels.fontSize = 7
-    plot.yValueAxis.labels.fillColor = MUTED
-    plot.yValueAxis.strokeColor = RULE
-    plot.yValueAxis.visibleGrid = True
-    plot.yValueAxis.gridStrokeColor = colors.HexColor("#e3e7eb")
-    plot.yValueAxis.gridStrokeWidth = 0.4
+    _percent_axis(plot.yValueAxis, top, step)
     for index, (colour, marker) in enumerate(((BLUE, "FilledCircle"),
                                               (ORANGE, "FilledSquare"))):
         plot.lines[index].strokeColor = colour
@@ -105,16 +97,7 @@ def ward_chart(wards: Sequence[str], series: Sequence[tuple[str, Sequence[Decima
                   for _label, rates in reversed(series)]
     values = [value for line in chart.data for value in line]
     top, step = _ceiling(values)
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.valueAxis.valueStep = step
-    chart.valueAxis.labelTextFormat = "%d%%"
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fillColor = MUTED
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#e3e7eb")
-    chart.valueAxis.gridStrokeWidth = 0.4
+    _percent_axis(chart.valueAxis, top, step)
     chart.categoryAxis.categoryNames = list(reversed(wards))
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
@@ -157,3 +140,17 @@ def _legend(items: list[tuple[colors.Color, str]], *, x: float, y: float,
 def _short(label: str) -> str:
     """``2024/25 Q1`` -> ``24/25 Q1``: eight labels must fit under the chart."""
     return label[2:] if len(label) > 4 and label[:2] in ("19", "20") else label
+
+
+def _percent_axis(axis: Any, top: float, step: float) -> None:
+    """A rate axis from 0 to ``top``: percent labels and a light grid."""
+    axis.valueMin, axis.valueMax = 0, top
+    axis.valueStep = step
+    axis.labelTextFormat = "%d%%"
+    axis.labels.fontName = FONT
+    axis.labels.fontSize = 7
+    axis.labels.fillColor = MUTED
+    axis.strokeColor = RULE
+    axis.visibleGrid = True
+    axis.gridStrokeColor = colors.HexColor("#e3e7eb")
+    axis.gridStrokeWidth = 0.4
