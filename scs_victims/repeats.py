@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from scs_victims.domain.crime_types import CrimeType
@@ -34,6 +35,7 @@ from scs_victims.storage.bulk import BulkStatement, stream_rows
 from scs_victims.storage.models import Address, Incident, Person, table_of
 
 Subject = tuple[str, int]  # (crime type code, canonical person or address id)
+FlagChange = tuple[int, bool, int | None]  # (incident id, is_repeat, previous_id)
 
 _BATCH = 5000
 # The full pass keeps up to this many changed flags (a few MB) to write them in id order,
@@ -221,14 +223,9 @@ def recompute_flags(
         .where(live, table.c.subject_id.is_not(None))
         .order_by(table.c.crime_type, table.c.subject_id)
     ))
-    apply_changes = BulkStatement(
-        connection,
-        update(table).where(table.c.id == bindparam("b_id"))
-        .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
-        ["b_id", "b_repeat", "b_previous"],
-    )
+    apply_changes = flag_writer(connection)
     changed = done = reported = 0
-    changes: list[tuple[int, bool, int | None]] = []
+    changes: list[FlagChange] = []
     group: list[tuple[str, str, str, int, Any, int | None]] = []
     group_key: tuple[str, int] | None = None
     window = 0
@@ -255,8 +252,23 @@ def recompute_flags(
     return changed
 
 
-def _apply_in_id_order(apply_changes: BulkStatement,
-                       changes: list[tuple[int, bool, int | None]]) -> int:
+def flag_writer(connection: Connection) -> BulkStatement:
+    """The statement that sets one incident's flags, for ``write_flag_changes``."""
+    table = table_of(Incident)
+    return BulkStatement(
+        connection,
+        update(table).where(table.c.id == bindparam("b_id"))
+        .values(is_repeat=bindparam("b_repeat"), previous_id=bindparam("b_previous")),
+        ["b_id", "b_repeat", "b_previous"],
+    )
+
+
+def write_flag_changes(connection: Connection, changes: list[FlagChange]) -> int:
+    """Store changed flags (sorted in place); returns how many."""
+    return _apply_in_id_order(flag_writer(connection), changes)
+
+
+def _apply_in_id_order(apply_changes: BulkStatement, changes: list[FlagChange]) -> int:
     # The pass reads chain by chain, but rows lie in id order: updating them in that order
     # writes each page once instead of jumping across the table (3x faster on a first load).
     changes.sort()
@@ -290,7 +302,7 @@ def _window_start_iso(on: str, months: int) -> str:
 
 
 def _walk_chain(group: list[tuple[str, str, str, int, Any, int | None]], window: int,
-                changes: list[tuple[int, bool, int | None]]) -> None:
+                changes: list[FlagChange]) -> None:
     """Append (id, is_repeat, previous_id) for each incident of one chain whose stored flag
     differs from the rule's. Rows are (date, time, reference, id, stored flag, stored previous)."""
     group.sort()
@@ -353,10 +365,12 @@ def _apply(session: Session, flags: Sequence[tuple[Flag, bool, int | None]]) -> 
 __all__ = [
     "ChainItem",
     "Flag",
+    "FlagChange",
     "Subject",
     "clear_flags",
     "evaluate_chain",
     "recompute_all",
     "refresh_subject_ids",
     "refresh_subjects",
+    "write_flag_changes",
 ]

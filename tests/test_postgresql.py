@@ -49,11 +49,14 @@ def pg_database() -> Iterator[Database]:
         admin.dispose()
 
 
-@pytest.mark.parametrize("size", ["small", "medium"])
+@pytest.mark.parametrize(("size", "defer_indexes"), [("small", False), ("medium", False),
+                                                     ("medium", True)])
 def test_public_fixtures_reproduce_exactly(pg_database: Database, shared_data: Path,
-                                           size: str) -> None:
+                                           size: str, defer_indexes: bool) -> None:
+    """defer_indexes: the large-load path (indexes rebuilt, repeats worked out beside them)."""
     load_wards(pg_database, shared_data / "wards.csv")
-    import_incidents(pg_database, shared_data / f"incidents-{size}.csv", today=date(2026, 1, 1))
+    import_incidents(pg_database, shared_data / f"incidents-{size}.csv", today=date(2026, 1, 1),
+                     defer_indexes=defer_indexes)
     again = import_incidents(pg_database, shared_data / f"incidents-{size}.csv",
                              today=date(2026, 1, 1))
     assert again.imported == 0 and again.rejected == 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,10 +31,11 @@ from scs_victims.errors import FileRefused, RowError, ScsError
 from scs_victims.importing.csv_source import CsvSource, open_csv
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from scs_victims.importing.linked_records import LinkedRecords
+from scs_victims.importing.load_repeats import LoadedChains
 from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batches
 from scs_victims.progress import ProgressCallback, no_progress
-from scs_victims.repeats import Subject, recompute_flags, refresh_subjects
+from scs_victims.repeats import Subject, recompute_flags, refresh_subjects, write_flag_changes
 from scs_victims.settings import load_rules
 from scs_victims.spreadsheets import SafeCsvWriter
 from scs_victims.storage.bulk import (
@@ -72,6 +74,9 @@ ADDRESS_FIELDS = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_id"
 # Past this many touched subjects one full pass is cheaper than chain-by-chain updates (and
 # keeps memory flat on very large files).
 MAX_TRACKED_SUBJECTS = 100_000
+# Where an incident's id, crime type, subject, date and time are in INCIDENT_FIELDS.
+_CHAIN_FIELDS = tuple(INCIDENT_FIELDS.index(name) for name in (
+    "id", "crime_type", "subject_id", "occurred_on", "occurred_time"))
 
 
 @dataclass
@@ -161,9 +166,10 @@ def import_incidents(
             defer_indexes = False  # rebuilding indexes that are rolled back is wasted work
         try:
             with (database.sessions() as session, session.begin(),
-                  bulk_cache(session.connection())):
+                  bulk_cache(session.connection()), ExitStack() as stack):
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
                            progress, parallel, defer_indexes, mapping)
+                stack.callback(run.close)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
                 if validate_only:
@@ -292,6 +298,7 @@ class _Run:
             defer_indexes = self._worth_deferring()
         if defer_indexes:
             self.deferred.drop()
+        self.rules = load_rules(session)
         self.seen = _SeenReferences(self.connection)
         self.touched: set[Subject] | None = set()
         # Every value reaches the inserters already converted: the parsing side encodes the
@@ -311,6 +318,10 @@ class _Run:
         # Loading into an empty table, a reference the file never had before is new.
         self.incidents_were_empty = not connection.execute(
             select(exists().select_from(table_of(Incident)))).scalar()
+        # A large first load works its repeat flags out while the indexes are rebuilt.
+        self.chains = (LoadedChains(
+            {crime_type.value: months for crime_type, months in self.rules.windows.items()},
+            fields=_CHAIN_FIELDS) if defer_indexes and self.incidents_were_empty else None)
         # Lookups read the unique index alone (no table row): most keys of a large file
         # are new, and for those the index answers. Details are read only for the found.
         self.reference_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
@@ -356,6 +367,8 @@ class _Run:
                     batch = []
             self.progress(bytes_read, self.source.size)
         self._flush(batch)
+        if self.chains is not None and (self.skip_invalid or not self.summary.error_count):
+            self.chains.start_walk()
         self.deferred.rebuild()
         self.progress(self.source.size, self.source.size)
 
@@ -463,6 +476,8 @@ class _Run:
                 touched.add((row.crime_type, subject))
         self.incident_inserter.insert(values)
         self.created_incidents.add(ids)
+        if self.chains is not None:
+            self.chains.note_rows(values)
         self.summary.imported += len(values)
         if self.touched is not None and len(self.touched) > MAX_TRACKED_SUBJECTS:
             self.touched = None  # recompute everything at the end instead
@@ -485,8 +500,10 @@ class _Run:
     def finish(self) -> None:
         self.seen.drop()
         session = self.session
-        rules = load_rules(session)
-        if self.touched is None:
+        rules = self.rules
+        if self.chains is not None and self.chains.complete:
+            write_flag_changes(self.connection, self.chains.changes(self.connection))
+        elif self.touched is None:
             # Subjects were set as the rows went in; only the flags need a full pass.
             recompute_flags(session, rules)
         elif self.touched:
@@ -498,6 +515,11 @@ class _Run:
                 rows_read=self.summary.rows_read, rows_imported=self.summary.imported,
                 rows_unchanged=self.summary.unchanged, rows_rejected=self.summary.rejected)
         )
+
+    def close(self) -> None:
+        """However the import ended, let background work end with it."""
+        if self.chains is not None:
+            self.chains.abandon()
 
     def _audit_inserts(self) -> None:
         """Name every record this import created: one event per run of consecutive ids."""
