@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Column, Integer, String, exists, func, insert, select
 from sqlalchemy.engine import Connection
@@ -33,7 +33,19 @@ from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUM
 from scs_victims.importing.linked_records import LinkedRecords
 from scs_victims.importing.load_repeats import LoadedChains
 from scs_victims.importing.mapping import ColumnMapping
-from scs_victims.importing.pipeline import CheckerConfig, LoadRow, checked_batches
+from scs_victims.importing.pipeline import (
+    ADDRESS,
+    FINGERPRINT,
+    PERPETRATOR,
+    REFERENCE,
+    REFERENCE_IS_NEW,
+    VICTIM,
+    WARD_KEY,
+    WARD_NAME,
+    CheckerConfig,
+    LoadRow,
+    checked_batches,
+)
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects, write_flag_changes
 from scs_victims.settings import load_rules
@@ -66,8 +78,7 @@ DEFER_INDEXES_MIN_BYTES = 40 * 2**20
 INCIDENT_FIELDS = (
     "id", "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
     "description", "address_id", "victim_id", "perpetrator_id", "perpetrator_name",
-    "relationship", "ward_id", "subject_id", "is_repeat", "content_hash", "import_id",
-    "created_at", "updated_at",
+    "relationship", "ward_id", "subject_id", "content_hash",
 )  # fmt: skip
 PERSON_FIELDS = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
 ADDRESS_FIELDS = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_id")
@@ -213,15 +224,9 @@ def _slot(ref: int | tuple[Any, ...]) -> int:
     return ref if isinstance(ref, int) else ref[0]
 
 
-def _slots(rows: list[LoadRow], *fields: str) -> list[int]:
-    """The slots that the rows' ``fields`` (victim, perpetrator, address) name."""
-    return [_slot(ref) for row in rows for name in fields
-            if (ref := getattr(row, name)) is not None]
-
-
-def _encoded(inserter: BulkInserter, column: str, value: object) -> object:
-    process = inserter.encoder_for(column)
-    return value if process is None else process(value)
+def _slots(rows: list[LoadRow], *fields: Literal[7, 8, 9]) -> list[int]:
+    """The slots that the rows' ``fields`` (VICTIM, PERPETRATOR, ADDRESS) name."""
+    return [_slot(ref) for row in rows for field in fields if (ref := row[field]) is not None]
 
 
 class _SeenReferences:
@@ -301,18 +306,19 @@ class _Run:
         self.rules = load_rules(session)
         self.seen = _SeenReferences(self.connection)
         self.touched: set[Subject] | None = set()
-        # Every value reaches the inserters already converted: the parsing side encodes the
-        # row's own values, and the constants are encoded here once.
-        self.incident_inserter = BulkInserter(self.connection, table_of(Incident),
-                                              INCIDENT_FIELDS, encoded=INCIDENT_FIELDS)
+        # Every value reaches the inserters already converted (the parsing side encodes the
+        # row's own values); what every row shares is written into the statement.
+        self.incident_inserter = BulkInserter(
+            self.connection, table_of(Incident), INCIDENT_FIELDS, encoded=INCIDENT_FIELDS,
+            constants={"is_repeat": False, "import_id": self.run_id, "created_at": self.now,
+                       "updated_at": self.now})
         # Ids handed out here, so that the audit log can name every incident created.
         self.incident_ids = IdAllocator(self.connection, table_of(Incident))
         self.created_incidents = IdRuns()
-        self.now_encoded = _encoded(self.incident_inserter, "created_at", self.now)
         self.people = LinkedRecords(connection, Person, PERSON_FIELDS, import_id=self.run_id,
-                                    created_at=self.now_encoded)
+                                    created_at=self.now)
         self.addresses = LinkedRecords(connection, Address, ADDRESS_FIELDS,
-                                       import_id=self.run_id, created_at=self.now_encoded,
+                                       import_id=self.run_id, created_at=self.now,
                                        complete=self._with_ward_id)
         self.epoch = 0
         # Loading into an empty table, a reference the file never had before is new.
@@ -328,7 +334,6 @@ class _Run:
                                           ["reference"])
         self.incident_lookup = KeyLookup(self.connection, table_of(Incident), "reference",
                                          ["reference", "content_hash", "import_id"])
-        self.false = _encoded(self.incident_inserter, "is_repeat", False)
 
     # Reading ---------------------------------------------------------------------------
 
@@ -393,8 +398,8 @@ class _Run:
             self._note_records(row)
         # A reference no earlier row had, loading into an empty table, is certainly new.
         certain = self.incidents_were_empty
-        unsure = [row.reference for _, _, row in batch
-                  if not (certain and row.reference_is_new)]
+        unsure = [row[REFERENCE] for _, _, row in batch
+                  if not (certain and row[REFERENCE_IS_NEW])]
         found_references = [row[0] for row in self.reference_lookup.rows(unsure)]
         existing = {
             reference: (content_hash, import_id)
@@ -404,8 +409,8 @@ class _Run:
         in_batch: dict[str, int] = {}
         new: list[LoadRow] = []
         for number, raw, parsed in batch:
-            reference = parsed.reference
-            if certain and parsed.reference_is_new:
+            reference = parsed[REFERENCE]
+            if certain and parsed[REFERENCE_IS_NEW]:
                 in_batch[reference] = number
                 new.append(parsed)
                 continue
@@ -416,7 +421,7 @@ class _Run:
                 self._reject(number, raw, [RowError(number, "reference",
                              f"'{reference}' appears on an earlier row of this file")], "")
             elif found is not None:
-                if found[0] == parsed.fingerprint:
+                if found[0] == parsed[FINGERPRINT]:
                     self.summary.unchanged += 1
                     self.seen.note(reference, number)
                 else:
@@ -434,13 +439,14 @@ class _Run:
 
     def _note_records(self, row: LoadRow) -> None:
         """Keep the details of the people and address a row brings (key_slots)."""
-        if isinstance(row.victim, tuple):
-            self.people.note(row.victim)
-        if isinstance(row.perpetrator, tuple):
-            self.people.note(row.perpetrator)
-        if isinstance(row.address, tuple):
+        victim, perpetrator, address = row[VICTIM], row[PERPETRATOR], row[ADDRESS]
+        if isinstance(victim, tuple):
+            self.people.note(victim)
+        if isinstance(perpetrator, tuple):
+            self.people.note(perpetrator)
+        if isinstance(address, tuple):
             # The row's ward travels with the address: it is the ward it is created in.
-            self.addresses.note((*row.address, row.ward_key))
+            self.addresses.note((*address, row[WARD_KEY]))
 
     def _with_ward_id(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         *address, ward_key = values
@@ -449,31 +455,31 @@ class _Run:
     def _insert(self, rows: list[LoadRow]) -> None:
         ward_ids = self._ward_ids(rows)
         people, addresses = self.people, self.addresses
-        people.resolve(_slots(rows, "victim", "perpetrator"))
-        addresses.resolve(_slots(rows, "address"))
+        people.resolve(_slots(rows, VICTIM, PERPETRATOR))
+        addresses.resolve(_slots(rows, ADDRESS))
         values: list[tuple[Any, ...]] = []
-        run_id, touched, now, false = self.run_id, self.touched, self.now_encoded, self.false
+        touched = self.touched
         burglary = CrimeType.BURGLARY.value
         ids = self.incident_ids.take(len(rows))
-        for incident_id, row in zip(ids, rows, strict=True):
-            victim = None if row.victim is None else people.link(_slot(row.victim))
-            perpetrator = (None if row.perpetrator is None
-                           else people.link(_slot(row.perpetrator)))
-            address = None if row.address is None else addresses.link(_slot(row.address))
-            if row.crime_type == burglary:
+        for incident_id, (reference, _, crime_type, fingerprint, ward_key, _, incident,
+                          victim_ref, perpetrator_ref, address_ref) in zip(ids, rows, strict=True):
+            victim = None if victim_ref is None else people.link(_slot(victim_ref))
+            perpetrator = (None if perpetrator_ref is None
+                           else people.link(_slot(perpetrator_ref)))
+            address = None if address_ref is None else addresses.link(_slot(address_ref))
+            if crime_type == burglary:
                 subject = address[1] if address else None
             else:
                 subject = victim[1] if victim else None
-            incident = row.incident
             values.append((
-                incident_id, row.reference, row.crime_type, incident[0], incident[1], incident[2],
+                incident_id, reference, crime_type, incident[0], incident[1], incident[2],
                 incident[3], incident[4], address[0] if address else None,
                 victim[0] if victim else None, perpetrator[0] if perpetrator else None,
-                incident[5], incident[6], ward_ids.get(row.ward_key) if row.ward_key else None,
-                subject, false, row.fingerprint, run_id, now, now,
+                incident[5], incident[6], ward_ids.get(ward_key) if ward_key else None,
+                subject, fingerprint,
             ))
             if subject is not None and touched is not None:
-                touched.add((row.crime_type, subject))
+                touched.add((crime_type, subject))
         self.incident_inserter.insert(values)
         self.created_incidents.add(ids)
         if self.chains is not None:
@@ -485,10 +491,10 @@ class _Run:
     def _ward_ids(self, rows: list[LoadRow]) -> dict[str, int]:
         if not self.wards_configured:
             for row in rows:
-                key = row.ward_key
+                key = row[WARD_KEY]
                 if key is not None and key not in self.wards:
                     self.wards[key] = self.connection.execute(
-                        insert(Ward).values(name=row.ward_name or key, name_key=key,
+                        insert(Ward).values(name=row[WARD_NAME] or key, name_key=key,
                                             position=self.next_ward_position, listed=False)
                         .returning(Ward.id)
                     ).scalar_one()

@@ -10,6 +10,7 @@ figure treats them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -27,18 +28,18 @@ class LinkedRecords:
     """People (or addresses) named by an import, by slot, for the current epoch."""
 
     def __init__(self, connection: Connection, model: type[Person] | type[Address],
-                 fields: Sequence[str], *, import_id: int, created_at: object,
+                 fields: Sequence[str], *, import_id: int, created_at: datetime,
                  complete: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None) -> None:
         """``fields`` name the values a slot carries (the key first); ``complete`` adds any
         the writer supplies itself (an address's ward id), at creation time."""
         table = table_of(model)
         self._lookup = KeyLookup(connection, table, "key", ["key", "id"])
-        self._inserter = BulkInserter(connection, table,
-                                      ["id", *fields, "import_id", "created_at"],
-                                      encoded=["id", *fields, "import_id", "created_at"])
+        self._inserter = BulkInserter(connection, table, ["id", *fields],
+                                      encoded=["id", *fields],
+                                      constants={"import_id": import_id,
+                                                 "created_at": created_at})
         self._ids = IdAllocator(connection, table)
         self.created = IdRuns()  # for the audit log
-        self._stamp = (import_id, created_at)
         self._complete = complete
         # Loading into an empty table, a key the file never named before cannot exist yet.
         self._table_was_empty = not connection.execute(select(exists().select_from(table))
@@ -88,6 +89,6 @@ class LinkedRecords:
         rows = []
         for row_id, (slot, values) in zip(ids, missing, strict=True):
             self._links[slot] = (row_id, row_id)
-            rows.append((row_id, *(complete(values) if complete else values), *self._stamp))
+            rows.append((row_id, *(complete(values) if complete else values)))
         self._inserter.insert(rows)
         self.created.add(ids)

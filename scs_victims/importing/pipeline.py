@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from scs_victims.errors import Bug, FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
@@ -53,23 +53,24 @@ ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode")
 RecordRef = int | tuple[Any, ...]
 
 
-class LoadRow(NamedTuple):
-    """A checked row as the writer needs it: keys, fingerprint and encoded values.
-
-    Plain strings and numbers only, so that it crosses between processes cheaply.
-    """
-
-    reference: str
-    # No earlier row of the file had this reference (rows with errors included).
-    reference_is_new: bool
-    crime_type: str
-    fingerprint: str
-    ward_key: str | None
-    ward_name: str | None
-    incident: tuple[Any, ...]  # INCIDENT_VALUES
-    victim: RecordRef | None
-    perpetrator: RecordRef | None
-    address: RecordRef | None
+# A checked row as the writer needs it: keys, fingerprint and encoded values, as a plain
+# tuple (a named one costs several times more to pickle and unpickle, a million times over):
+# (reference,
+#  reference_is_new: no earlier row of the file had this reference (rows with errors included),
+#  crime_type, fingerprint, ward_key, ward_name,
+#  incident: INCIDENT_VALUES,
+#  victim, perpetrator, address: RecordRef or None)
+LoadRow = tuple[str, bool, str, str, str | None, str | None, tuple[Any, ...], RecordRef | None,
+                RecordRef | None, RecordRef | None]
+# Positions in a LoadRow (Final, so that type checkers know each field's type).
+REFERENCE: Final = 0
+REFERENCE_IS_NEW: Final = 1
+FINGERPRINT: Final = 3
+WARD_KEY: Final = 4
+WARD_NAME: Final = 5
+VICTIM: Final = 7
+PERPETRATOR: Final = 8
+ADDRESS: Final = 9
 
 
 class RowEncoder:
@@ -121,9 +122,9 @@ class RowEncoder:
                                parsed.source, parsed.description,
                                None if parsed.perpetrator_key else parsed.perpetrator_name,
                                parsed.relationship), self._incident)
-        return LoadRow(parsed.reference, reference_is_new, parsed.crime_type.value,
-                       parsed.fingerprint, parsed.ward_key, parsed.ward_name, incident, victim,
-                       perpetrator, address)
+        return (parsed.reference, reference_is_new, parsed.crime_type.value,
+                parsed.fingerprint, parsed.ward_key, parsed.ward_name, incident, victim,
+                perpetrator, address)
 
     def next_epoch_if_full(self) -> None:
         """Between batches: forget every slot once either numbering is full."""

@@ -8,11 +8,11 @@ SQLite's insert itself on million-row imports. This keeps the dialect's SQL and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Column, MetaData, Select, Table, func, insert, select, text
+from sqlalchemy import Column, MetaData, Select, Table, func, insert, literal, select, text
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -59,16 +59,22 @@ class BulkInserter:
 
     Columns named in ``encoded`` arrive already converted (see ``value_encoders``). When every
     column has arrived converted and in the table's order, rows go to the driver untouched.
+    ``constants`` are the same on every row: the dialect writes them into the statement as
+    literals, so they are not bound a million times over.
     """
 
     def __init__(self, connection: Connection, table: Table, columns: Sequence[str],
-                 encoded: Iterable[str] = ()) -> None:
+                 encoded: Iterable[str] = (), constants: Mapping[str, Any] | None = None
+                 ) -> None:
         self._connection = connection
         self._table = table
         self._columns = list(columns)
         dialect = connection.dialect
-        compiled = insert(table).values({name: None for name in columns}).compile(
-            dialect=dialect)
+        values: dict[str, Any] = {name: None for name in columns}
+        for name, value in (constants or {}).items():
+            values[name] = literal(value, table.c[name].type, literal_execute=True)
+        compiled = insert(table).values(values).compile(
+            dialect=dialect, compile_kwargs={"render_postcompile": True})
         self._sql = str(compiled)
         self._positional = bool(compiled.positiontup)
         order = list(compiled.positiontup or columns)
@@ -81,10 +87,6 @@ class BulkInserter:
         ]
         self._untouched = (self._positional and self._order == list(range(len(order)))
                            and all(process is None for process in self._processors))
-
-    def encoder_for(self, column: str) -> _Processor:
-        """This dialect's conversion for one column (to encode a constant once)."""
-        return value_encoders(self._connection.dialect, self._table, [column])[0]
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
         if self._untouched:
