@@ -80,6 +80,15 @@ def test_sessions_enforce_foreign_keys(database: Database) -> None:
             "VALUES ('k', 999, '2025-01-01 00:00:00')"))
 
 
+def test_none_and_booleans_bind_as_they_always_did(database: Database) -> None:
+    """The adapters that speed up bulk inserts bind exactly NULL, 0 and 1 (storage.database)."""
+    with database.engine.connect() as connection:
+        bound = connection.exec_driver_sql(
+            "SELECT typeof(?), ?, typeof(?), ?, typeof(?), ?",
+            (None, None, True, True, False, False)).one()
+    assert tuple(bound) == ("null", None, "integer", 1, "integer", 0)
+
+
 def test_a_failed_session_rolls_back(database: Database) -> None:
     with pytest.raises(RuntimeError), database.session() as session:
         session.execute(text(

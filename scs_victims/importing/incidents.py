@@ -374,7 +374,6 @@ class _Run:
         self._flush(batch)
         if self.chains is not None and (self.skip_invalid or not self.summary.error_count):
             self.chains.start_walk()
-        self.deferred.rebuild()
         self.progress(self.source.size, self.source.size)
 
     def _reject(self, number: int, raw: Sequence[str] | None, errors: list[RowError],
@@ -508,12 +507,18 @@ class _Run:
         session = self.session
         rules = self.rules
         if self.chains is not None and self.chains.complete:
+            # The people's and addresses' indexes are built while the walk ends; the flags are
+            # written before the incidents' indexes exist, which is cheaper.
+            self.deferred.rebuild([table_of(Person), table_of(Address)])
             write_flag_changes(self.connection, self.chains.changes(self.connection))
-        elif self.touched is None:
-            # Subjects were set as the rows went in; only the flags need a full pass.
-            recompute_flags(session, rules)
-        elif self.touched:
-            refresh_subjects(session, self.touched, rules)
+            self.deferred.rebuild()
+        else:
+            self.deferred.rebuild()  # the engine's passes read them
+            if self.touched is None:
+                # Subjects were set as the rows went in; only the flags need a full pass.
+                recompute_flags(session, rules)
+            elif self.touched:
+                refresh_subjects(session, self.touched, rules)
         session.flush()
         self._audit_inserts()
         self.connection.execute(

@@ -12,7 +12,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Column, MetaData, Select, Table, func, insert, literal, select, text
+from sqlalchemy import (
+    Column,
+    Index,
+    MetaData,
+    Select,
+    Table,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -166,18 +177,19 @@ class DeferredIndexes:
         self._connection = connection
         self._indexes = [index for table in tables for index in sorted(
             table.indexes, key=lambda index: index.name or "") if not index.unique]
-        self._dropped = False
+        self._dropped: list[Index] = []
 
     def drop(self) -> None:
         for index in self._indexes:
             index.drop(self._connection)
-        self._dropped = True
+        self._dropped = list(self._indexes)
 
-    def rebuild(self) -> None:
-        if self._dropped:
-            for index in self._indexes:
+    def rebuild(self, tables: Sequence[Table] | None = None) -> None:
+        """Build the dropped indexes again: those of ``tables``, or all that are left."""
+        for index in list(self._dropped):
+            if tables is None or any(index.table is table for table in tables):
                 index.create(self._connection)
-            self._dropped = False
+                self._dropped.remove(index)
 
 
 class KeyLookup:
