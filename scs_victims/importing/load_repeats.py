@@ -29,11 +29,13 @@ from scs_victims.repeats import ChainItem, FlagChange, evaluate_chain
 from scs_victims.storage.models import Incident, table_of
 
 _DAY_US = 86_400_000_000
+_MOMENT_MASK = (1 << 64) - 1
 _TYPE_CODES = {crime_type.value: code for code, crime_type in enumerate(CrimeType)}
 _TYPES = list(CrimeType)
-# Past this many incidents (24 MB of notes, and about three times that while walking) the
-# notes are dropped and the engine's streamed pass runs instead, so memory stays bounded.
-MAX_NOTED_INCIDENTS = 3_000_000
+# Past this many incidents the notes are dropped and the engine's streamed pass runs instead,
+# so memory stays bounded: 24 bytes an incident noted, and about 45 more while walking
+# (about 80 MB in all at the limit).
+MAX_NOTED_INCIDENTS = 1_200_000
 _ID_BATCH = 5000
 
 
@@ -107,9 +109,17 @@ class LoadedChains:
         id); and the incident ids of each chain where two incidents share a moment, whose
         order needs their references."""
         ids, chains, moments = self._ids, self._chains, self._moments
-        keys = [(chain << 64) | moment for chain, moment in zip(chains, moments, strict=True)]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        del keys
+        # One number per incident that sorts by chain, then moment, and ends with where the
+        # incident is in the notes: a single list of ints, sorted in place (no second list
+        # of positions to hold).
+        bits = len(ids).bit_length()
+        mask = (1 << bits) - 1
+        keys = [(((chain << 64) | moment) << bits) | position
+                for position, (chain, moment) in enumerate(zip(chains, moments, strict=True))]
+        # The keys hold both: let the notes go before the sort, where memory peaks.
+        del chains, moments
+        self._chains, self._moments = array("q"), array("q")
+        keys.sort()
         windows = self._windows
         starts: dict[tuple[int, int], int] = {}
         changes: list[FlagChange] = []
@@ -119,10 +129,11 @@ class LoadedChains:
         has_tie = False
         current = -1
         previous_day = previous_moment = previous_id = 0
-        for index in order:
-            chain = chains[index]
-            moment = moments[index]
-            incident_id = ids[index]
+        for key in keys:
+            incident_id = ids[key & mask]
+            chain_and_moment = key >> bits
+            chain = chain_and_moment >> 64
+            moment = chain_and_moment & _MOMENT_MASK
             if chain != current:
                 if has_tie:
                     tied.append(members)
