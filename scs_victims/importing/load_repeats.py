@@ -31,7 +31,6 @@ from scs_victims.storage.models import Incident, table_of
 _DAY_US = 86_400_000_000
 _MOMENT_MASK = (1 << 64) - 1
 _TYPE_CODES = {crime_type.value: code for code, crime_type in enumerate(CrimeType)}
-_TYPES = list(CrimeType)
 # Past this many incidents the notes are dropped and the engine's streamed pass runs instead,
 # so memory stays bounded: 24 bytes an incident noted, and about 45 more while walking
 # (about 80 MB in all at the limit).
