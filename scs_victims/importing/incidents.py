@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Column, Integer, String, exists, func, insert, select
 from sqlalchemy.engine import Connection
@@ -44,6 +44,7 @@ from scs_victims.importing.pipeline import (
     WARD_NAME,
     CheckerConfig,
     LoadRow,
+    RecordField,
     checked_batches,
 )
 from scs_victims.progress import ProgressCallback, no_progress
@@ -224,7 +225,7 @@ def _slot(ref: int | tuple[Any, ...]) -> int:
     return ref if isinstance(ref, int) else ref[0]
 
 
-def _slots(rows: list[LoadRow], *fields: Literal[7, 8, 9]) -> list[int]:
+def _slots(rows: list[LoadRow], *fields: RecordField) -> list[int]:
     """The slots that the rows' ``fields`` (VICTIM, PERPETRATOR, ADDRESS) name."""
     return [_slot(ref) for row in rows for field in fields if (ref := row[field]) is not None]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from scs_victims.errors import Bug, FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
@@ -71,6 +71,8 @@ WARD_NAME: Final = 5
 VICTIM: Final = 7
 PERPETRATOR: Final = 8
 ADDRESS: Final = 9
+# The positions of the people and the address a row names (VICTIM, PERPETRATOR, ADDRESS).
+RecordField = Literal[7, 8, 9]
 
 
 class RowEncoder:
