@@ -56,3 +56,64 @@ def test_an_existing_database_is_backed_up_then_migrated(tmp_path: Path) -> None
 
 def test_the_head_constant_is_the_newest_shipped_script() -> None:
     assert migrate.SCHEMA_HEAD == migrate.script_head()
+
+
+def test_every_check_constraint_is_the_models_own(database: Database) -> None:
+    """Alembic's comparison above does not look at CHECK constraints; this does."""
+    from sqlalchemy import CheckConstraint, inspect
+
+    inspector = inspect(database.engine)
+    for table in Base.metadata.sorted_tables:
+        stored = {(check["name"], check["sqltext"])
+                  for check in inspector.get_check_constraints(table.name)}
+        modelled = {(constraint.name, str(constraint.sqltext))
+                    for constraint in table.constraints if isinstance(constraint, CheckConstraint)}
+        assert stored == modelled, table.name
+
+
+def test_copying_tables_others_refer_to_keeps_their_rows_and_links(tmp_path: Path) -> None:
+    """0007 copies people, whom incidents refer to: with foreign keys on, dropping the
+    original would fail. The rows, the links and the checks survive, and connections handed
+    out afterwards enforce foreign keys again."""
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from scs_victims.storage.database import _sqlite_engine, open_database
+
+    path = tmp_path / "linked.db"
+    engine = _sqlite_engine(path)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0006")
+        for sql in (
+            "INSERT INTO people (id, key, gender, created_at) VALUES "
+            "(1, 'p1', 'female', '2026-01-01 00:00:00'), (2, 'p2', NULL, '2026-01-01 00:00:00')",
+            "INSERT INTO incidents (reference, crime_type, occurred_on, victim_id, "
+            "perpetrator_id, relationship, source, is_repeat, content_hash, created_at, "
+            "updated_at) VALUES ('R1', 'dv', '2024-01-01', 1, 2, 'ex-partner', 'police', 0, "
+            "'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        ):
+            connection.execute(text(sql))
+    engine.dispose()
+
+    database = open_database(path)
+    try:
+        with database.engine.connect() as connection:
+            assert migrate.current_revision(connection) == "0007"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql(
+                "SELECT victim_id, perpetrator_id, relationship FROM incidents").one() == (
+                1, 2, "ex-partner")
+            assert connection.exec_driver_sql("SELECT count(*) FROM people").scalar() == 2
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            connection.rollback()
+            with pytest.raises(IntegrityError, match="FOREIGN KEY"), connection.begin():
+                connection.exec_driver_sql("UPDATE incidents SET victim_id = 99")
+            with pytest.raises(IntegrityError, match="ck_incidents_crime_type_known"), \
+                    connection.begin():
+                connection.exec_driver_sql("UPDATE incidents SET crime_type = 'theft'")
+            with pytest.raises(IntegrityError, match="ck_people_gender_known"), \
+                    connection.begin():
+                connection.exec_driver_sql("UPDATE people SET gender = 'f' WHERE id = 2")
+    finally:
+        database.close()

@@ -8,6 +8,7 @@ SQLite's insert itself on million-row imports. This keeps the dialect's SQL and 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -186,10 +187,36 @@ class DeferredIndexes:
 
     def rebuild(self, tables: Sequence[Table] | None = None) -> None:
         """Build the dropped indexes again: those of ``tables``, or all that are left."""
-        for index in list(self._dropped):
-            if tables is None or any(index.table is table for table in tables):
-                index.create(self._connection)
-                self._dropped.remove(index)
+        with _index_build_settings(self._connection):
+            for index in list(self._dropped):
+                if tables is None or any(index.table is table for table in tables):
+                    index.create(self._connection)
+                    self._dropped.remove(index)
+
+
+# SQLite sorts an index's keys in runs the size of the page cache. One run of a million keys
+# in a 128 MB cache sorts slower than many cache-sized runs merged, and only separate runs
+# can be sorted by helper threads: 6.6 s against 3.8 s for the ten indexes of a
+# million-incident load on two cores.
+INDEX_SORT_RUN_KIB = 2 * 1024
+MAX_SORT_THREADS = 4
+
+
+@contextmanager
+def _index_build_settings(connection: Connection) -> Iterator[None]:
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    threads = int(connection.exec_driver_sql("PRAGMA threads").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_SORT_RUN_KIB}")
+    connection.exec_driver_sql(
+        f"PRAGMA threads={min(MAX_SORT_THREADS, os.cpu_count() or 1)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA threads={threads}")
+        connection.exec_driver_sql(f"PRAGMA cache_size={cache_size}")
 
 
 class KeyLookup:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scs_victims.errors import Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
+from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
 
 log = logging.getLogger(__name__)
@@ -281,9 +281,38 @@ def _bring_up_to_date(database: Database, backup_first: bool) -> None:
         database.backup(target)
         _prune_backups(target.parent, database.path.stem)
         log.info("Backed up the database before migrating it to %s", head)
-    with database.engine.begin() as connection:
-        migrate.upgrade(connection)
+    with database.engine.connect() as connection, _foreign_keys_checked_at_commit(connection):
+        with connection.begin():
+            migrate.upgrade(connection)
+            _check_foreign_keys(connection)
     log.info("Database schema is now at %s (was %s)", head, current)
+
+
+@contextmanager
+def _foreign_keys_checked_at_commit(connection: Connection) -> Iterator[None]:
+    """SQLite's own procedure for changing a table it cannot alter (sqlite.org/lang_altertable):
+    foreign keys off while a migration copies a table and drops the original, which would
+    otherwise fail for a table others refer to; the whole database is checked before the
+    commit instead. The setting only changes outside a transaction, so it is made on the
+    driver's connection, and restored before the connection goes back to the pool."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None
+    driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if broken is not None:
+        raise Bug(f"Migrating left a broken reference in table {broken[0]}; nothing changed.")
 
 
 def backup_sqlite_file(source: Path, target: Path) -> Path:

@@ -6,6 +6,7 @@ current by ``scs_victims.repeats``; everything else is what users and imports wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import cast
 
@@ -38,6 +39,18 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: Sequence[str], *, or_null: bool = False) -> str:
+    """A check that ``column`` holds one of ``values`` (or is NULL, with ``or_null``).
+
+    Comparisons joined by OR rather than ``IN (...)``: SQLite builds a lookup table for an IN
+    list of more than two values every time it checks a row, which was over a third of the
+    cost of inserting an incident (3.5 of 9 µs a row on a million-row import). Used on the
+    tables that imports fill row by row.
+    """
+    condition = " OR ".join(f"{column} = '{value}'" for value in values)
+    return f"{column} IS NULL OR {condition}" if or_null else condition
 
 
 def _only_set(name: str, column: str) -> Index:
@@ -104,10 +117,8 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     __table_args__ = (
-        CheckConstraint(
-            "gender IS NULL OR gender IN ('female', 'male', 'other', 'unknown')",
-            name="gender_known",
-        ),
+        CheckConstraint(one_of("gender", ("female", "male", "other", "unknown"), or_null=True),
+                        name="gender_known"),
         Index("ix_people_surname_forename", "surname", "forename"),
         Index("ix_people_reference", "reference"),
         _only_set("ix_people_merged_into_id", "merged_into_id"),
@@ -166,16 +177,11 @@ class Incident(Base):
     deleted_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint("crime_type IN ('asb', 'burglary', 'dv')", name="crime_type_known"),
-        CheckConstraint(
-            "source IS NULL OR source IN ('police', 'council', 'housing', 'health', 'self', "
-            "'other')",
-            name="source_known",
-        ),
-        CheckConstraint(
-            "relationship IS NULL OR relationship IN ('partner', 'ex-partner', 'family', 'other')",
-            name="relationship_known",
-        ),
+        CheckConstraint(one_of("crime_type", ("asb", "burglary", "dv")), name="crime_type_known"),
+        CheckConstraint(one_of("source", ("police", "council", "housing", "health", "self",
+                                          "other"), or_null=True), name="source_known"),
+        CheckConstraint(one_of("relationship", ("partner", "ex-partner", "family", "other"),
+                               or_null=True), name="relationship_known"),
         CheckConstraint(
             "reported_on IS NULL OR reported_on >= occurred_on", name="reported_after_occurred"
         ),
