@@ -205,9 +205,9 @@ def test_an_older_database_is_backed_up_before_it_is_migrated(
     events: list[tuple[str, Path | None]] = []
     real_backup = database_module.backup_sqlite_file
 
-    def recording_backup(source: Path, target: Path) -> Path:
+    def recording_backup(source: Path, target: Path, **options: object) -> Path:
         events.append(("backup", target))
-        return real_backup(source, target)
+        return real_backup(source, target, **options)  # type: ignore[arg-type]
 
     def recording_upgrade(connection: object, target: str = "head") -> None:
         del connection

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -75,7 +76,6 @@ def test_copying_tables_others_refer_to_keeps_their_rows_and_links(tmp_path: Pat
     """0007 copies people, whom incidents refer to: with foreign keys on, dropping the
     original would fail. The rows, the links and the checks survive, and connections handed
     out afterwards enforce foreign keys again."""
-    import pytest
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
@@ -117,3 +117,96 @@ def test_copying_tables_others_refer_to_keeps_their_rows_and_links(tmp_path: Pat
                 connection.exec_driver_sql("UPDATE people SET gender = 'f' WHERE id = 2")
     finally:
         database.close()
+
+
+def _database_at(path: Path, revision: str) -> None:
+    from scs_victims.storage.database import _sqlite_engine
+
+    engine = _sqlite_engine(path)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, revision)
+    engine.dispose()
+
+
+def _stored_revision(path: Path) -> str:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_whether_opening_will_migrate_is_known_beforehand(tmp_path: Path) -> None:
+    from scs_victims.storage.database import open_database, schema_update_needed
+
+    assert not schema_update_needed(tmp_path / "new.db")
+    _database_at(tmp_path / "old.db", "0006")
+    assert schema_update_needed(tmp_path / "old.db")
+    open_database(tmp_path / "old.db").close()
+    assert not schema_update_needed(tmp_path / "old.db")
+    (tmp_path / "other.txt").write_text("not a database")
+    assert not schema_update_needed(tmp_path / "other.txt")
+
+
+def test_opening_tells_its_progress_backup_first(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from scs_victims.storage import database as database_module
+
+    monkeypatch.setattr(database_module, "BACKUP_STEP_PAGES", 1)
+    _database_at(tmp_path / "old.db", "0006")
+    heard: list[tuple[str, int, int]] = []
+    database_module.open_database(tmp_path / "old.db",
+                                  progress=lambda *step: heard.append(step)).close()
+    stages = [stage for stage, _done, _total in heard]
+    checking = stages.index(database_module.CHECKING_BACKUP)
+    assert set(stages[:checking]) == {database_module.BACKING_UP}
+    assert stages[checking + 1:] == [database_module.MIGRATING]
+    copied = [done for stage, done, _total in heard if stage == database_module.BACKING_UP]
+    assert copied == sorted(copied) and len(copied) > 1
+    assert copied[-1] == heard[0][2]  # every page of the total
+    assert _stored_revision(tmp_path / "old.db") == migrate.head_revision()
+
+
+def test_stopping_during_the_backup_leaves_the_file_and_no_half_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scs_victims.errors import Cancelled
+    from scs_victims.storage import database as database_module
+
+    monkeypatch.setattr(database_module, "BACKUP_STEP_PAGES", 1)
+    _database_at(tmp_path / "old.db", "0006")
+    steps = 0
+
+    def stop() -> bool:
+        nonlocal steps
+        steps += 1
+        return steps > 3
+
+    with pytest.raises(Cancelled):
+        database_module.open_database(tmp_path / "old.db", stop=stop)
+    assert _stored_revision(tmp_path / "old.db") == "0006"
+    assert list((tmp_path / "backups").glob("*")) == []
+
+
+def test_stopping_during_the_migration_rolls_it_back(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from scs_victims.errors import Cancelled
+    from scs_victims.storage import database as database_module
+
+    # Asked at every SQLite step: this small file's statements are over in fewer than usual.
+    monkeypatch.setattr(database_module, "STOP_CHECK_STEPS", 1)
+    _database_at(tmp_path / "old.db", "0006")
+    migrating = False
+
+    def heard(stage: str, _done: int, _total: int) -> None:
+        nonlocal migrating
+        migrating = migrating or stage == database_module.MIGRATING
+
+    with pytest.raises(Cancelled):
+        database_module.open_database(tmp_path / "old.db", progress=heard,
+                                      stop=lambda: migrating)
+    assert _stored_revision(tmp_path / "old.db") == "0006"
+    reopened = database_module.open_database(tmp_path / "old.db")  # and it can still migrate
+    reopened.close()
+    assert _stored_revision(tmp_path / "old.db") == migrate.head_revision()

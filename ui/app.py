@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QApplication
 
 from scs_victims import __version__
 from scs_victims.errors import UserError
-from scs_victims.storage.database import is_url, open_database, resolve_location
+from scs_victims.storage.database import Database, is_url, open_database, resolve_location
 from ui.context import AppContext, AppSignals
 from ui.errors import show_error
 from ui.first_run import FirstRunChoice, FirstRunDialog
 from ui.main_window import MainWindow
+from ui.opening import Outcome, open_at_start
 from ui.operations import Operations
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,15 @@ def application() -> QApplication:
     return app
 
 
-def build_window(location: str, settings: QSettings | None = None) -> MainWindow:
-    """Open the database and build the main window on it (raises UserError if it cannot)."""
-    database = open_database(location)
+def build_window(location: str, settings: QSettings | None = None, *,
+                 database: Database | None = None,
+                 operations: Operations | None = None) -> MainWindow:
+    """Build the main window on ``database``, or on the one at ``location`` opened here
+    (raises UserError if it cannot)."""
+    if database is None:
+        database = open_database(location)
     signals = AppSignals()
-    operations = Operations(show_error)
+    operations = operations or Operations(show_error)
     context = AppContext(database=database, operations=operations,
                          settings=settings or QSettings(), signals=signals)
     window = MainWindow(context)
@@ -57,8 +62,12 @@ def run(db: str | None = None) -> int:
         if not dialog.exec() or dialog.choice is None:
             return 0
         choice = dialog.choice
+    operations = Operations(show_error)
     try:
-        window = build_window(location)
+        outcome, database = open_at_start(location, operations)
+        if database is None:
+            return 0 if outcome is Outcome.CANCELLED else 1
+        window = build_window(location, database=database, operations=operations)
     except UserError as error:
         show_error(None, error, "SCS Victims cannot open the database")
         return 1

@@ -42,6 +42,7 @@ class Task(QObject, Generic[T]):
         self.done = False
         self._cancel = threading.Event()
         self._last_report = 0.0
+        self._last_total: int | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -55,9 +56,13 @@ class Task(QObject, Generic[T]):
         if self._cancel.is_set():
             raise Cancelled
         now = time.monotonic()
-        if now - self._last_report >= PROGRESS_INTERVAL_S or (total and done >= total):
+        shown_total = -1 if total is None else total
+        # A new total (a new stage of the work) is always shown, however soon it comes.
+        if (now - self._last_report >= PROGRESS_INTERVAL_S or (total and done >= total)
+                or shown_total != self._last_total):
             self._last_report = now
-            self.progressed.emit(done, -1 if total is None else total)
+            self._last_total = shown_total
+            self.progressed.emit(done, shown_total)
 
 
 _worker = threading.local()  # the Task a worker thread is running, if any

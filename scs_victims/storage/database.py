@@ -155,11 +155,14 @@ def _is_busy(exc: sa_exc.OperationalError) -> bool:
 
 
 def open_database(location: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True,
-                  backup_before_migrating: bool = True) -> Database:
+                  backup_before_migrating: bool = True, progress: OpeningProgress | None = None,
+                  stop: Callable[[], bool] | None = None) -> Database:
     """Open (creating if need be) and bring the schema up to date.
 
     A database written by a newer version is refused with ``DatabaseTooNew``. Before
-    migrating an existing SQLite file, a backup copy is made beside it.
+    migrating an existing SQLite file, a backup copy is made beside it. Both can take a while
+    on a large file: ``progress`` hears how far they are, and once ``stop`` says True they
+    end with ``Cancelled``, the file as it was and no half-made backup left behind.
     """
     resolved = resolve_location(location)
     if is_url(resolved):
@@ -181,7 +184,7 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
                         sessions=sessionmaker(engine, expire_on_commit=False))
     try:
         if migrate_schema:
-            _bring_up_to_date(database, backup_before_migrating)
+            _bring_up_to_date(database, backup_before_migrating, progress, stop)
     except Exception:
         engine.dispose()
         raise
@@ -250,7 +253,38 @@ def _sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-def _bring_up_to_date(database: Database, backup_first: bool) -> None:
+# (stage, done, total): stage BACKING_UP counts pages copied; the others have no count (0, 0).
+OpeningProgress = Callable[[str, int, int], None]
+BACKING_UP = "backing up"
+CHECKING_BACKUP = "checking the backup"
+MIGRATING = "migrating"
+
+
+def schema_update_needed(location: str | os.PathLike[str] | None = None) -> bool:
+    """Whether opening this SQLite file will migrate it (so back it up first): a quick look
+    that changes nothing. False for a new file, a server database or one not ours (opening
+    then says what is wrong)."""
+    resolved = resolve_location(location)
+    if is_url(resolved):
+        return False
+    path = Path(resolved).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None and row[0] != migrate.head_revision() and migrate.is_known_revision(
+        row[0])
+
+
+def _bring_up_to_date(database: Database, backup_first: bool,
+                      progress: OpeningProgress | None = None,
+                      stop: Callable[[], bool] | None = None) -> None:
     try:
         with database.engine.connect() as connection:
             current = migrate.current_revision(connection)
@@ -275,17 +309,37 @@ def _bring_up_to_date(database: Database, backup_first: bool) -> None:
             "schema version). Choose another file."
         )
     if backup_first and current is not None and database.path is not None:
-        target = database.path.parent / "backups" / (
-            f"{database.path.stem}.{datetime.now():%Y%m%d-%H%M%S}.pre-{head}{database.path.suffix}"
-        )
-        database.backup(target)
+        target = _free_backup_name(database.path, head)
+        backup_sqlite_file(database.path, target, progress=progress, stop=stop)
         _prune_backups(target.parent, database.path.stem)
         log.info("Backed up the database before migrating it to %s", head)
+    if progress is not None:
+        progress(MIGRATING, 0, 0)
     with database.engine.connect() as connection, _foreign_keys_checked_at_commit(connection):
-        with connection.begin():
-            migrate.upgrade(connection)
-            _check_foreign_keys(connection)
+        try:
+            with connection.begin(), _stoppable(connection, stop):
+                migrate.upgrade(connection)
+                _check_foreign_keys(connection)
+        except sa_exc.OperationalError as exc:
+            if stop is not None and _is_interrupted(exc) and stop():
+                raise Cancelled from exc
+            raise
     log.info("Database schema is now at %s (was %s)", head, current)
+
+
+@contextmanager
+def _stoppable(connection: Connection, stop: Callable[[], bool] | None) -> Iterator[None]:
+    """Let ``stop`` end a long migration statement (SQLite's progress handler); removed before
+    the commit or rollback, which must always finish."""
+    driver_connection = connection.connection.driver_connection
+    if stop is None or not isinstance(driver_connection, sqlite3.Connection):
+        yield
+        return
+    driver_connection.set_progress_handler(lambda: 1 if stop() else 0, STOP_CHECK_STEPS)
+    try:
+        yield
+    finally:
+        driver_connection.set_progress_handler(None, 0)
 
 
 @contextmanager
@@ -315,26 +369,67 @@ def _check_foreign_keys(connection: Connection) -> None:
         raise Bug(f"Migrating left a broken reference in table {broken[0]}; nothing changed.")
 
 
-def backup_sqlite_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite file with the backup API (consistent even while it is in use)."""
+# Pages copied per step of a backup, between which progress is told and ``stop`` is asked.
+BACKUP_STEP_PAGES = 4096
+
+
+def backup_sqlite_file(source: Path, target: Path, *, progress: OpeningProgress | None = None,
+                       stop: Callable[[], bool] | None = None) -> Path:
+    """Copy a live SQLite file with the backup API (consistent even while it is in use).
+
+    ``progress`` hears the pages copied so far; once ``stop`` says True the copy ends with
+    ``Cancelled`` and the unfinished file is removed. The copy is made under a ``.partial``
+    name and takes its own only once checked, so a killed process never leaves a half copy
+    that looks like a backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose another name for the backup.")
+    partial = target.with_name(target.name + ".partial")
+
+    def step_done(_status: int, remaining: int, total: int) -> None:
+        if stop is not None and stop():
+            raise Cancelled  # sqlite3 then abandons the backup and raises this
+        if progress is not None:
+            progress(BACKING_UP, total - remaining, total)
+
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(target)
+        partial.unlink(missing_ok=True)  # left by a process killed while copying
+        dst = sqlite3.connect(partial)
         try:
-            src.backup(dst)
+            src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step_done)
             # The copy must not depend on a -wal file beside it.
             dst.execute("PRAGMA journal_mode=DELETE")
+            if progress is not None:
+                progress(CHECKING_BACKUP, 0, 0)
+            if stop is not None:
+                dst.set_progress_handler(lambda: 1 if stop() else 0, STOP_CHECK_STEPS)
             result = dst.execute("PRAGMA integrity_check").fetchone()
         finally:
             dst.close()
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.OperationalError) and "interrupted" in str(exc):
+            raise Cancelled from exc
+        raise
     finally:
         src.close()
     if result is None or result[0] != "ok":
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise DatabaseError("The backup copy failed its integrity check; nothing was changed.")
+    os.replace(partial, target)
+    return target
+
+
+def _free_backup_name(path: Path, head: str) -> Path:
+    """backups/NAME.YYYYMMDD-HHMMSS.pre-REVISION.db, numbered when a backup of the same second
+    exists (a migration stopped and started again at once)."""
+    stamp = f"{path.stem}.{datetime.now():%Y%m%d-%H%M%S}"
+    target = path.parent / "backups" / f"{stamp}.pre-{head}{path.suffix}"
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.parent / "backups" / f"{stamp}-{number}.pre-{head}{path.suffix}"
     return target
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
@@ -35,3 +36,88 @@ def test_window_opens_on_a_new_database_file(qtbot: Any, tmp_path: Path,
     assert str(path) in window.windowTitle()
     window.close()
     window.context.database.close()
+
+
+def _database_at_0006(path: Path) -> None:
+    from scs_victims.storage import migrate
+    from scs_victims.storage.database import _sqlite_engine
+
+    engine = _sqlite_engine(path)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0006")
+    engine.dispose()
+
+
+def _revision(path: Path) -> str:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
+@pytest.mark.usefixtures("qapp")
+def test_an_older_database_is_updated_off_the_ui_thread(
+        tmp_path: Path, errors: Any, monkeypatch: Any) -> None:
+    import threading
+
+    import ui.opening
+    from scs_victims.storage import migrate
+    from ui.operations import Operations
+
+    path = tmp_path / "old.db"
+    _database_at_0006(path)
+    threads: list[bool] = []
+    real_open = ui.opening.open_database
+
+    def recording_open(location: str, **options: Any) -> Any:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_open(location, **options)
+
+    monkeypatch.setattr(ui.opening, "open_database", recording_open)
+    outcome, database = ui.opening.open_at_start(str(path), Operations(errors))
+    assert outcome is ui.opening.Outcome.OPENED and database is not None
+    database.close()
+    assert threads == [False]
+    assert _revision(path) == migrate.head_revision()
+    assert len(list((tmp_path / "backups").glob("old.*.db"))) == 1
+    assert errors.errors == []
+
+
+@pytest.mark.usefixtures("qapp")
+def test_cancelling_the_update_leaves_the_database_as_it_was(
+        tmp_path: Path, errors: Any, monkeypatch: Any) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    import ui.opening
+    from ui.operations import Operations, current_task_cancelled
+
+    path = tmp_path / "old.db"
+    _database_at_0006(path)
+    real_open = ui.opening.open_database
+
+    def open_once_cancelled(location: str, **options: Any) -> Any:
+        deadline = time.monotonic() + 10
+        while not current_task_cancelled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_open(location, **options)
+
+    def press_cancel() -> None:
+        dialogs = [widget for widget in QApplication.topLevelWidgets()
+                   if isinstance(widget, QProgressDialog)]
+        assert len(dialogs) == 1
+        assert "Updating the database" in dialogs[0].labelText()
+        dialogs[0].findChild(QPushButton).click()
+
+    monkeypatch.setattr(ui.opening, "open_database", open_once_cancelled)
+    QTimer.singleShot(100, press_cancel)
+    outcome, database = ui.opening.open_at_start(str(path), Operations(errors))
+    assert outcome is ui.opening.Outcome.CANCELLED and database is None
+    assert _revision(path) == "0006"
+    assert list((tmp_path / "backups").glob("*")) == []
+    assert errors.errors == []
