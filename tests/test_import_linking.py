@@ -149,3 +149,37 @@ def test_an_import_links_to_people_already_stored_and_counts_merged_ones_as_thei
     assert stored["L-3"] == (merged, kept, True)
     assert stored["L-4"] == (kept, kept, True)
     assert stored["L-5"] == (newcomer, newcomer, False)
+
+
+class _RecordingSender:
+    """Stands in for the pipe's sending end."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[Any, ...]] = []
+        self.closed = False
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        self.messages.append(message)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_parsing_process_sends_every_row_while_collecting_by_hand(
+        shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its collector runs every few batches instead of automatically; what it sends is the
+    same, and the collector is on again when it ends."""
+    import gc
+    from datetime import date
+
+    monkeypatch.setattr(pipeline, "BATCH_ITEMS", 3)
+    monkeypatch.setattr(pipeline, "COLLECT_EVERY_BATCHES", 2)
+    config = pipeline.CheckerConfig(path=shared_data / "incidents-small.csv",
+                                    encoding="utf-8-sig", today=date(2026, 1, 1),
+                                    wards_configured=False, ward_keys=frozenset(),
+                                    keep_raw=False)
+    expected = [("batch", *batch) for batch in pipeline._batches(config)]
+    sender = _RecordingSender()
+    pipeline._parse_in_worker(config, sender)  # type: ignore[arg-type]
+    assert sender.messages == [*expected, ("done",)]
+    assert len(expected) > 4 and sender.closed and gc.isenabled()

@@ -8,6 +8,7 @@ flat. If the writer dies (even by SIGKILL) the pipe breaks and the parser stops 
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 BATCH_ITEMS = 1000
 QUEUED_BATCHES = 8
+COLLECT_EVERY_BATCHES = 100
 # Below this size the cost of starting a process is not worth paying.
 PARALLEL_MIN_BYTES = 8 * 2**20
 
@@ -286,9 +288,16 @@ def _drain(messages: queue.Queue[tuple[Any, ...]]) -> None:
 
 def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
     """The parsing process: send every batch, then 'done' (or why it could not go on)."""
+    # This process makes millions of short-lived tuples and lists, freed by reference
+    # counting; the collector's automatic passes over them cost about 5 % of its time, and
+    # it is the slower side of a large import. One pass every few batches still frees any
+    # reference cycle, so memory stays flat.
+    gc.disable()
     try:
-        for read, epoch, batch in _batches(config):
+        for number, (read, epoch, batch) in enumerate(_batches(config), start=1):
             sender.send(("batch", read, epoch, batch))
+            if number % COLLECT_EVERY_BATCHES == 0:
+                gc.collect()
         sender.send(("done",))
     except FileRefused as exc:
         sender.send(("refused", str(exc), [(e.row, e.column, e.reason) for e in exc.errors]))
@@ -301,3 +310,4 @@ def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
             pass
     finally:
         sender.close()
+        gc.enable()
