@@ -29,8 +29,6 @@ def test_indexes_come_back_as_they_were_and_the_connection_settings_too(
         deferred = DeferredIndexes(connection, TABLES)
         deferred.drop()
         assert set(_index_sql(connection)) == set()
-        deferred.rebuild([table_of(Person)])
-        assert {name for name in _index_sql(connection) if "people" not in name} == set()
         deferred.rebuild()
         assert _index_sql(connection) == before
         # The rebuild sorts in small runs on helper threads, then gives the connection back

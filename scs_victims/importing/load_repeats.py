@@ -3,8 +3,9 @@
 After such a load the repeat engine's full pass (``repeats.recompute_flags``) reads every
 incident again, in subject order, once the indexes are built. Here the writer notes each
 incident's chain and moment as it inserts it (24 bytes an incident), and a thread walks the
-chains while the database builds the indexes: SQLite releases the interpreter while it works,
-so on two cores the walk costs no time of its own.
+chains as soon as the last row is in (SQLite releases the interpreter while the writer's last
+steps run). The flags are then written before the incidents' indexes are built, which is
+cheaper than the engine's pass after them.
 
 The rule is the engine's (definitions §3): an incident is a repeat when its subject's
 immediately preceding incident of the same crime type, in date, time and reference order,
@@ -88,7 +89,7 @@ class LoadedChains:
         self._chains = array("q")
         self._moments = array("q")
 
-    # Walking, beside the index build -----------------------------------------------------
+    # Walking, in a thread --------------------------------------------------------------
 
     def start_walk(self) -> None:
         """Walk the chains in a thread; ``changes`` waits for it."""

@@ -185,13 +185,12 @@ class DeferredIndexes:
             index.drop(self._connection)
         self._dropped = list(self._indexes)
 
-    def rebuild(self, tables: Sequence[Table] | None = None) -> None:
-        """Build the dropped indexes again: those of ``tables``, or all that are left."""
+    def rebuild(self) -> None:
+        """Build the dropped indexes again."""
         with _index_build_settings(self._connection):
-            for index in list(self._dropped):
-                if tables is None or any(index.table is table for table in tables):
-                    index.create(self._connection)
-                    self._dropped.remove(index)
+            for index in self._dropped:
+                index.create(self._connection)
+            self._dropped = []
 
 
 # SQLite sorts an index's keys in runs the size of the page cache. One run of a million keys
