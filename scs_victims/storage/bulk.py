@@ -195,7 +195,7 @@ class DeferredIndexes:
 
 # SQLite sorts an index's keys in runs the size of the page cache. One run of a million keys
 # in a 128 MB cache sorts slower than many cache-sized runs merged, and only separate runs
-# can be sorted by helper threads: 6.6 s against 3.8 s for the ten indexes of a
+# can be sorted by helper threads: 6.6 s against 3.8 s for the fourteen indexes of a
 # million-incident load on two cores.
 INDEX_SORT_RUN_KIB = 2 * 1024
 MAX_SORT_THREADS = 4
