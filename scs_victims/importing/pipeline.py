@@ -102,33 +102,32 @@ class RowEncoder:
         return self.people.first_send(key, values)
 
     def __call__(self, parsed: ParsedIncident, reference_is_new: bool) -> LoadRow:
+        # One unpacking instead of a property lookup per field: a million rows go through.
+        (reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref, forename,
+         surname, victim_dob, gender, line1, line2, town, postcode, uprn, ward_key,
+         perpetrator_forename, perpetrator_surname, perpetrator_dob, relationship, source,
+         description, victim_key, address_key, perpetrator_key, ward_name,
+         fingerprint) = parsed  # fmt: skip
         perpetrator: RecordRef | None = None
-        if parsed.perpetrator_key:
-            perpetrator = self._person_ref(parsed.perpetrator_key, None,
-                                           parsed.perpetrator_forename,
-                                           parsed.perpetrator_surname, parsed.perpetrator_dob,
-                                           None)
+        if perpetrator_key:
+            perpetrator = self._person_ref(perpetrator_key, None, perpetrator_forename,
+                                           perpetrator_surname, perpetrator_dob, None)
         victim: RecordRef | None = None
-        if parsed.victim_key:
-            victim = self._person_ref(parsed.victim_key, parsed.victim_ref,
-                                      parsed.victim_forename, parsed.victim_surname,
-                                      parsed.victim_dob, parsed.victim_gender)
+        if victim_key:
+            victim = self._person_ref(victim_key, victim_ref, forename, surname, victim_dob,
+                                      gender)
         address: RecordRef | None = None
-        key = parsed.address_key
-        if key:
-            address = self.addresses.slot_of(key)
+        if address_key:
+            address = self.addresses.slot_of(address_key)
             if address is None:
                 # Address values are all text: nothing to convert.
-                address = self.addresses.first_send(key, (
-                    key, parsed.uprn, parsed.address_line1, parsed.address_line2, parsed.town,
-                    parsed.postcode))
-        incident = _converted((parsed.occurred_on, parsed.occurred_time, parsed.reported_on,
-                               parsed.source, parsed.description,
-                               None if parsed.perpetrator_key else parsed.perpetrator_name,
-                               parsed.relationship), self._incident)
-        return (parsed.reference, reference_is_new, parsed.crime_type.value,
-                parsed.fingerprint, parsed.ward_key, parsed.ward_name, incident, victim,
-                perpetrator, address)
+                address = self.addresses.first_send(address_key, (
+                    address_key, uprn, line1, line2, town, postcode))
+        incident = _converted((occurred_on, occurred_time, reported_on, source, description,
+                               None if perpetrator_key else parsed.perpetrator_name,
+                               relationship), self._incident)
+        return (reference, reference_is_new, crime_type.value, fingerprint, ward_key, ward_name,
+                incident, victim, perpetrator, address)
 
     def next_epoch_if_full(self) -> None:
         """Between batches: forget every slot once either numbering is full."""
