@@ -22,7 +22,7 @@ from scs_victims.domain.periods import PeriodKind, period_containing, periods_be
 from scs_victims.domain.rates import format_rate
 from scs_victims.errors import Cancelled, FileRefused, UserError
 from scs_victims.logs import configure_file_logging
-from scs_victims.storage.database import Database, open_database
+from scs_victims.storage.database import Database, open_database, schema_update_needed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -295,6 +295,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _dispatch_to(handler: Callable[[Database, argparse.Namespace], int],
                  args: argparse.Namespace) -> int:
+    if schema_update_needed(args.db):
+        _say("Updating the database for this version of SCS Victims (a backup copy is made "
+             "first); on a large database this takes a minute or two.")
     database = open_database(args.db)
     try:
         return handler(database, args)

@@ -437,3 +437,22 @@ def test_a_path_that_is_not_an_scs_database_is_refused(tmp_path: Path, kind: str
     assert str(target) in result.stderr
     if kind == "text-file":
         assert target.read_bytes() == before
+
+
+def test_a_database_from_an_earlier_version_is_updated_with_a_word_first(
+        tmp_path: Path) -> None:
+    from scs_victims.storage import migrate
+    from scs_victims.storage.database import _sqlite_engine
+
+    db = tmp_path / "old.db"
+    engine = _sqlite_engine(db)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0006")
+    engine.dispose()
+    result = run_cli(tmp_path, "wards", "load", SHARED_DATA / "wards.csv", db=db)
+    _ok(result)
+    _no_traceback(result)
+    assert "Updating the database for this version" in result.stderr
+    again = run_cli(tmp_path, "wards", "load", SHARED_DATA / "wards.csv", db=db)
+    assert "Updating the database" not in _ok(again) + again.stderr
+    assert len(list((tmp_path / "backups").glob("old.*.pre-*.db"))) == 1
