@@ -7,6 +7,7 @@ result must be exactly what linking each row by its key, one at a time, would gi
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,22 @@ def test_the_parsing_process_sends_every_row_while_collecting_by_hand(
     pipeline._parse_in_worker(config, sender)  # type: ignore[arg-type]
     assert sender.messages == [*expected, ("done",)]
     assert len(expected) > 4 and sender.closed and gc.isenabled()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_pipe_from_the_parsing_process_holds_several_batches() -> None:
+    import fcntl
+    import multiprocessing
+
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    if limit < pipeline.PIPE_BYTES:
+        pytest.skip(f"this system allows pipes of {limit} bytes at most")
+    receiver, sender = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    try:
+        before = fcntl.fcntl(receiver.fileno(), fcntl.F_GETPIPE_SZ)
+        pipeline.widen_pipe(receiver)
+        assert before < pipeline.PIPE_BYTES == fcntl.fcntl(receiver.fileno(),
+                                                           fcntl.F_GETPIPE_SZ)
+    finally:
+        receiver.close()
+        sender.close()
