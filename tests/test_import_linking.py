@@ -203,3 +203,41 @@ def test_the_pipe_from_the_parsing_process_holds_several_batches() -> None:
     finally:
         receiver.close()
         sender.close()
+
+
+def test_hand_collection_collects_every_few_batches_and_restores_the_collector(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    monkeypatch.setattr(pipeline, "COLLECT_EVERY_BATCHES", 2)
+    full_passes: list[int] = []
+
+    def heard(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_passes.append(1)
+
+    gc.callbacks.append(heard)
+    try:
+        with pipeline.HandCollection() as collection:
+            assert not gc.isenabled()
+            for _ in range(5):
+                collection.batch_done()
+        assert gc.isenabled()
+        assert len(full_passes) == 2
+        gc.disable()
+        try:
+            with pipeline.HandCollection():
+                pass
+            assert not gc.isenabled(), "a collector that was off stays off"
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(heard)
+
+
+def test_an_import_leaves_the_collector_on(database: Database, shared_data: Path) -> None:
+    import gc
+
+    load_wards(database, shared_data / "wards.csv")
+    run(database, shared_data / "incidents-small.csv", parallel=False)
+    assert gc.isenabled()

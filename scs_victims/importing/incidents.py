@@ -43,6 +43,7 @@ from scs_victims.importing.pipeline import (
     WARD_KEY,
     WARD_NAME,
     CheckerConfig,
+    HandCollection,
     LoadRow,
     RecordField,
     checked_batches,
@@ -182,6 +183,7 @@ def import_incidents(
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
                            progress, parallel, defer_indexes, mapping)
                 stack.callback(run.close)
+                stack.enter_context(run.collection)
                 run.read_all()
                 summary.errors.sort(key=lambda error: error.row)
                 if validate_only:
@@ -303,6 +305,7 @@ class _Run:
         # part of the time anyway, so their upkeep costs less than building them afterwards
         # on one core (about 2 s less on a million incidents).
         self.deferred = DeferredIndexes(self.connection, [table_of(Incident)])
+        self.collection = HandCollection()  # entered by import_incidents for the whole run
         if defer_indexes is None:
             defer_indexes = self._worth_deferring()
         if defer_indexes:
@@ -358,6 +361,7 @@ class _Run:
             mapping=self.mapping,
         )
         for bytes_read, epoch, rows in checked_batches(config, parallel=self.parallel):
+            self.collection.batch_done()
             if epoch != self.epoch:
                 # The checking side forgot its slots after the rows before: so must we.
                 self._flush(batch)

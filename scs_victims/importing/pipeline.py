@@ -304,18 +304,46 @@ def _drain(messages: queue.Queue[tuple[Any, ...]]) -> None:
         pass
 
 
+class HandCollection:
+    """Python's cyclic garbage collector off while an import's batches stream through, with
+    a full pass every ``COLLECT_EVERY_BATCHES`` batches instead.
+
+    Both processes of a large import make millions of short-lived tuples, freed by reference
+    counting, and the automatic passes go over everything the import holds (queued batches,
+    slot details) again and again: 5 % of the checker's time, and about 3 s of a million-row
+    import on the writer's side (39.5 s against 42.9 s, three runs each in turns). The
+    collector is process-wide, so in the desktop app the app's own garbage waits for these
+    passes too; any reference cycle is still freed within a few seconds, and memory stays
+    flat. The collector's earlier state comes back at the end.
+    """
+
+    def __init__(self) -> None:
+        self._batches = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> HandCollection:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._was_enabled:
+            gc.enable()
+
+    def batch_done(self) -> None:
+        self._batches += 1
+        if self._batches % COLLECT_EVERY_BATCHES == 0:
+            gc.collect()
+
+
 def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
     """The parsing process: send every batch, then 'done' (or why it could not go on)."""
-    # This process makes millions of short-lived tuples and lists, freed by reference
-    # counting; the collector's automatic passes over them cost about 5 % of its time, and
-    # it is the slower side of a large import. One pass every few batches still frees any
-    # reference cycle, so memory stays flat.
-    gc.disable()
+    collection = HandCollection()
     try:
-        for number, (read, epoch, batch) in enumerate(_batches(config), start=1):
-            sender.send(("batch", read, epoch, batch))
-            if number % COLLECT_EVERY_BATCHES == 0:
-                gc.collect()
+        with collection:
+            for read, epoch, batch in _batches(config):
+                sender.send(("batch", read, epoch, batch))
+                collection.batch_done()
         sender.send(("done",))
     except FileRefused as exc:
         sender.send(("refused", str(exc), [(e.row, e.column, e.reason) for e in exc.errors]))
@@ -328,4 +356,3 @@ def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
             pass
     finally:
         sender.close()
-        gc.enable()
