@@ -441,14 +441,9 @@ def test_a_path_that_is_not_an_scs_database_is_refused(tmp_path: Path, kind: str
 
 def test_a_database_from_an_earlier_version_is_updated_with_a_word_first(
         tmp_path: Path) -> None:
-    from scs_victims.storage import migrate
-    from scs_victims.storage.database import _sqlite_engine
+    from tests.helpers.revisions import database_at
 
-    db = tmp_path / "old.db"
-    engine = _sqlite_engine(db)
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0006")
-    engine.dispose()
+    db = database_at(tmp_path / "old.db", "0006")
     result = run_cli(tmp_path, "wards", "load", SHARED_DATA / "wards.csv", db=db)
     _ok(result)
     _no_traceback(result)

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from scs_victims.storage import migrate
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import Base
+from tests.helpers.revisions import database_at, stored_revision
 
 
 def test_migrated_database_matches_the_models(database: Database) -> None:
@@ -119,30 +120,11 @@ def test_copying_tables_others_refer_to_keeps_their_rows_and_links(tmp_path: Pat
         database.close()
 
 
-def _database_at(path: Path, revision: str) -> None:
-    from scs_victims.storage.database import _sqlite_engine
-
-    engine = _sqlite_engine(path)
-    with engine.begin() as connection:
-        migrate.upgrade(connection, revision)
-    engine.dispose()
-
-
-def _stored_revision(path: Path) -> str:
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-    finally:
-        connection.close()
-
-
 def test_whether_opening_will_migrate_is_known_beforehand(tmp_path: Path) -> None:
     from scs_victims.storage.database import open_database, schema_update_needed
 
     assert not schema_update_needed(tmp_path / "new.db")
-    _database_at(tmp_path / "old.db", "0006")
+    database_at(tmp_path / "old.db", "0006")
     assert schema_update_needed(tmp_path / "old.db")
     open_database(tmp_path / "old.db").close()
     assert not schema_update_needed(tmp_path / "old.db")
@@ -155,7 +137,7 @@ def test_opening_tells_its_progress_backup_first(tmp_path: Path,
     from scs_victims.storage import database as database_module
 
     monkeypatch.setattr(database_module, "BACKUP_STEP_PAGES", 1)
-    _database_at(tmp_path / "old.db", "0006")
+    database_at(tmp_path / "old.db", "0006")
     heard: list[tuple[str, int, int]] = []
     database_module.open_database(tmp_path / "old.db",
                                   progress=lambda *step: heard.append(step)).close()
@@ -166,7 +148,7 @@ def test_opening_tells_its_progress_backup_first(tmp_path: Path,
     copied = [done for stage, done, _total in heard if stage == database_module.BACKING_UP]
     assert copied == sorted(copied) and len(copied) > 1
     assert copied[-1] == heard[0][2]  # every page of the total
-    assert _stored_revision(tmp_path / "old.db") == migrate.head_revision()
+    assert stored_revision(tmp_path / "old.db") == migrate.head_revision()
 
 
 def test_stopping_during_the_backup_leaves_the_file_and_no_half_copy(
@@ -175,7 +157,7 @@ def test_stopping_during_the_backup_leaves_the_file_and_no_half_copy(
     from scs_victims.storage import database as database_module
 
     monkeypatch.setattr(database_module, "BACKUP_STEP_PAGES", 1)
-    _database_at(tmp_path / "old.db", "0006")
+    database_at(tmp_path / "old.db", "0006")
     steps = 0
 
     def stop() -> bool:
@@ -185,7 +167,7 @@ def test_stopping_during_the_backup_leaves_the_file_and_no_half_copy(
 
     with pytest.raises(Cancelled):
         database_module.open_database(tmp_path / "old.db", stop=stop)
-    assert _stored_revision(tmp_path / "old.db") == "0006"
+    assert stored_revision(tmp_path / "old.db") == "0006"
     assert list((tmp_path / "backups").glob("*")) == []
 
 
@@ -196,7 +178,7 @@ def test_stopping_during_the_migration_rolls_it_back(tmp_path: Path,
 
     # Asked at every SQLite step: this small file's statements are over in fewer than usual.
     monkeypatch.setattr(database_module, "STOP_CHECK_STEPS", 1)
-    _database_at(tmp_path / "old.db", "0006")
+    database_at(tmp_path / "old.db", "0006")
     migrating = False
 
     def heard(stage: str, _done: int, _total: int) -> None:
@@ -206,7 +188,7 @@ def test_stopping_during_the_migration_rolls_it_back(tmp_path: Path,
     with pytest.raises(Cancelled):
         database_module.open_database(tmp_path / "old.db", progress=heard,
                                       stop=lambda: migrating)
-    assert _stored_revision(tmp_path / "old.db") == "0006"
+    assert stored_revision(tmp_path / "old.db") == "0006"
     reopened = database_module.open_database(tmp_path / "old.db")  # and it can still migrate
     reopened.close()
-    assert _stored_revision(tmp_path / "old.db") == migrate.head_revision()
+    assert stored_revision(tmp_path / "old.db") == migrate.head_revision()

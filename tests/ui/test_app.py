@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
+from tests.helpers.revisions import database_at, stored_revision
 from ui.app import build_window
 from ui.first_run import FirstRunChoice, FirstRunDialog
 
@@ -38,26 +39,6 @@ def test_window_opens_on_a_new_database_file(qtbot: Any, tmp_path: Path,
     window.context.database.close()
 
 
-def _database_at_0006(path: Path) -> None:
-    from scs_victims.storage import migrate
-    from scs_victims.storage.database import _sqlite_engine
-
-    engine = _sqlite_engine(path)
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0006")
-    engine.dispose()
-
-
-def _revision(path: Path) -> str:
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-    finally:
-        connection.close()
-
-
 @pytest.mark.usefixtures("qapp")
 def test_an_older_database_is_updated_off_the_ui_thread(
         tmp_path: Path, errors: Any, monkeypatch: Any) -> None:
@@ -68,7 +49,7 @@ def test_an_older_database_is_updated_off_the_ui_thread(
     from ui.operations import Operations
 
     path = tmp_path / "old.db"
-    _database_at_0006(path)
+    database_at(path, "0006")
     threads: list[bool] = []
     real_open = ui.opening.open_database
 
@@ -81,7 +62,7 @@ def test_an_older_database_is_updated_off_the_ui_thread(
     assert outcome is ui.opening.Outcome.OPENED and database is not None
     database.close()
     assert threads == [False]
-    assert _revision(path) == migrate.head_revision()
+    assert stored_revision(path) == migrate.head_revision()
     assert len(list((tmp_path / "backups").glob("old.*.db"))) == 1
     assert errors.errors == []
 
@@ -98,7 +79,7 @@ def test_cancelling_the_update_leaves_the_database_as_it_was(
     from ui.operations import Operations, current_task_cancelled
 
     path = tmp_path / "old.db"
-    _database_at_0006(path)
+    database_at(path, "0006")
     real_open = ui.opening.open_database
 
     def open_once_cancelled(location: str, **options: Any) -> Any:
@@ -118,6 +99,6 @@ def test_cancelling_the_update_leaves_the_database_as_it_was(
     QTimer.singleShot(100, press_cancel)
     outcome, database = ui.opening.open_at_start(str(path), Operations(errors))
     assert outcome is ui.opening.Outcome.CANCELLED and database is None
-    assert _revision(path) == "0006"
+    assert stored_revision(path) == "0006"
     assert list((tmp_path / "backups").glob("*")) == []
     assert errors.errors == []
