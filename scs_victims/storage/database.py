@@ -109,18 +109,12 @@ class Database:
 
     @contextmanager
     def _stopping(self, session: Session, stop: Callable[[], bool] | None) -> Iterator[None]:
-        """SQLite's progress handler asks ``stop`` while this session's queries run; it is
-        removed before the commit or rollback, which must always finish."""
+        """``stop`` is asked while this session's queries run (``_stoppable``)."""
         if stop is None or not self.is_sqlite:
             yield
             return
-        dbapi_connection = session.connection().connection.dbapi_connection
-        assert isinstance(dbapi_connection, sqlite3.Connection)
-        dbapi_connection.set_progress_handler(lambda: 1 if stop() else 0, STOP_CHECK_STEPS)
-        try:
+        with _stoppable(session.connection(), stop):
             yield
-        finally:
-            dbapi_connection.set_progress_handler(None, 0)
 
     def backup(self, target: Path) -> Path:
         """A consistent copy made with SQLite's backup API, checked with integrity_check."""
@@ -329,8 +323,9 @@ def _bring_up_to_date(database: Database, backup_first: bool,
 
 @contextmanager
 def _stoppable(connection: Connection, stop: Callable[[], bool] | None) -> Iterator[None]:
-    """Let ``stop`` end a long migration statement (SQLite's progress handler); removed before
-    the commit or rollback, which must always finish."""
+    """Let ``stop`` end a long statement on this connection: SQLite's progress handler asks
+    it every few thousand steps. Removed before the commit or rollback, which must always
+    finish."""
     driver_connection = connection.connection.driver_connection
     if stop is None or not isinstance(driver_connection, sqlite3.Connection):
         yield
