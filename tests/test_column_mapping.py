@@ -17,12 +17,10 @@ from scs_victims.importing.mapping import (
     IGNORE,
     ColumnMapping,
     header_signature,
-    offered_mapping,
-    save_mapping,
-    saved_mapping,
     suggest_mapping,
 )
 from scs_victims.importing.preview import preview_incidents
+from scs_victims.importing.saved_mappings import offered_mapping, save_mapping, saved_mapping
 from scs_victims.storage.database import Database, open_database
 from scs_victims.storage.models import AuditEvent, ImportRun, Setting
 from tests.helpers.records import stored_records

@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 
 from scs_victims.importing import incidents as incidents_module
 from scs_victims.importing import key_slots, pipeline
+from scs_victims.importing.incidents import checker_encodings
 from scs_victims.importing.key_slots import FirstSightings, KeySlots
 from scs_victims.importing.wards import load_wards
 from scs_victims.services.people import merge_people
@@ -178,7 +180,8 @@ def test_the_parsing_process_sends_every_row_while_collecting_by_hand(
     config = pipeline.CheckerConfig(path=shared_data / "incidents-small.csv",
                                     encoding="utf-8-sig", today=date(2026, 1, 1),
                                     wards_configured=False, ward_keys=frozenset(),
-                                    keep_raw=False)
+                                    keep_raw=False,
+                                    encodings=checker_encodings(sqlite.dialect()))
     expected = [("batch", *batch) for batch in pipeline._batches(config)]
     sender = _RecordingSender()
     pipeline._parse_in_worker(config, sender)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Integer, String, exists, func, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 from scs_victims.audit import IdRuns, current_actor, record, record_created
@@ -36,7 +36,9 @@ from scs_victims.importing.mapping import ColumnMapping
 from scs_victims.importing.pipeline import (
     ADDRESS,
     FINGERPRINT,
+    INCIDENT_VALUES,
     PERPETRATOR,
+    PERSON_VALUES,
     REFERENCE,
     REFERENCE_IS_NEW,
     VICTIM,
@@ -48,6 +50,7 @@ from scs_victims.importing.pipeline import (
     RecordField,
     checked_batches,
 )
+from scs_victims.importing.value_encoding import PLAIN_ENCODERS, ValueEncodings
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import Subject, recompute_flags, refresh_subjects, write_flag_changes
 from scs_victims.settings import load_rules
@@ -59,6 +62,7 @@ from scs_victims.storage.bulk import (
     KeyLookup,
     bulk_cache,
     create_scratch_table,
+    matching_encoders,
 )
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
@@ -215,6 +219,14 @@ def import_incidents(
         return summary
 
 
+def checker_encodings(dialect: Dialect) -> ValueEncodings:
+    """How the parsing process converts a load row's values for this dialect."""
+    return ValueEncodings(
+        incident=matching_encoders(dialect, table_of(Incident), INCIDENT_VALUES, PLAIN_ENCODERS),
+        person=matching_encoders(dialect, table_of(Person), PERSON_VALUES, PLAIN_ENCODERS),
+    )
+
+
 def check_incidents(database: Database, path: Path, **options: Any) -> ImportSummary:
     """What ``import_incidents(database, path, **options)`` would do, changing nothing: every
     row checked exactly as the import checks it (conflicts and repeats within the file
@@ -357,7 +369,8 @@ class _Run:
         config = CheckerConfig(
             path=self.source.path, encoding=self.source.encoding, today=self.today,
             wards_configured=self.wards_configured, ward_keys=frozenset(self.wards),
-            keep_raw=self.rejects is not None, dialect_name=self.connection.dialect.name,
+            keep_raw=self.rejects is not None,
+            encodings=checker_encodings(self.connection.dialect),
             mapping=self.mapping,
         )
         for bytes_read, epoch, rows in checked_batches(config, parallel=self.parallel):

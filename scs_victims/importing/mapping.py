@@ -3,23 +3,19 @@ ours (or ignored), suggested from the names, and remembered per header layout.
 
 A mapping is remembered in the ``settings`` table under the file's header signature (the
 case-folded header names in order), so the next extract from the same system is read the same
-way without asking again.
+way without asking again (``saved_mappings``). This module itself uses no database: the
+parsing process of a large import loads it, and stays small without the ORM.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
-from scs_victims.storage.models import Setting
 
 IGNORE = ""
-_SETTING_PREFIX = "import_mapping:"
 
 # Names other systems give our columns (case-folded; spaces, dots and dashes become "_").
 SYNONYMS: dict[str, str] = {
@@ -52,12 +48,12 @@ SYNONYMS: dict[str, str] = {
 }  # fmt: skip
 
 
-def _folded(header: str) -> str:
+def folded_header(header: str) -> str:
     return header.strip().casefold()
 
 
 def _normalised(header: str) -> str:
-    text = _folded(header)
+    text = folded_header(header)
     for separator in (" ", ".", "-", "/"):
         text = text.replace(separator, "_")
     while "__" in text:
@@ -67,7 +63,7 @@ def _normalised(header: str) -> str:
 
 def header_signature(headers: Sequence[str]) -> str:
     """The same for two files whose header rows differ only in case and spacing."""
-    text = "\x1f".join(_folded(header) for header in headers)
+    text = "\x1f".join(folded_header(header) for header in headers)
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -79,9 +75,9 @@ class ColumnMapping:
 
     def column_for(self, header: str) -> str | None:
         """Our column for one of their headers; None when the mapping does not mention it."""
-        folded = _folded(header)
+        folded = folded_header(header)
         for theirs, ours in self.columns.items():
-            if _folded(theirs) == folded:
+            if folded_header(theirs) == folded:
                 return ours
         return None
 
@@ -95,7 +91,7 @@ class ColumnMapping:
     def label(self, column: str) -> str:
         """Our column, followed by their header when the names differ: for messages."""
         theirs = self.header_for(column)
-        if theirs is None or _folded(theirs) == column:
+        if theirs is None or folded_header(theirs) == column:
             return column
         return f"{column} (your column '{theirs.strip()}')"
 
@@ -134,7 +130,7 @@ class ColumnMapping:
 
 def headers_match(headers: Sequence[str]) -> bool:
     """True when the file can be read as it is: every header ours (or blank), required present."""
-    folded = [_folded(header) for header in headers if header.strip()]
+    folded = [folded_header(header) for header in headers if header.strip()]
     known = set(INCIDENT_COLUMNS)
     return (all(name in known for name in folded)
             and all(column in folded for column in REQUIRED_COLUMNS)
@@ -149,7 +145,7 @@ def suggest_mapping(headers: Sequence[str]) -> ColumnMapping:
     columns: dict[str, str] = {}
     guesses: list[tuple[str, str | None]] = []
     for header in headers:
-        folded, normalised = _folded(header), _normalised(header)
+        folded, normalised = folded_header(header), _normalised(header)
         if folded in known:
             guesses.append((header, folded))
         elif normalised in known:
@@ -158,56 +154,14 @@ def suggest_mapping(headers: Sequence[str]) -> ColumnMapping:
             guesses.append((header, SYNONYMS.get(normalised)))
     # Exact names first, so a synonym never takes a column that a later header names exactly.
     exact = {guess for header, guess in guesses if guess is not None
-             and _folded(header) == guess}
+             and folded_header(header) == guess}
     for header, guess in guesses:
         if not header.strip():
             continue
-        exact_here = guess is not None and _folded(header) == guess
+        exact_here = guess is not None and folded_header(header) == guess
         if guess is None or guess in taken or (guess in exact and not exact_here):
             columns[header] = IGNORE
         else:
             columns[header] = guess
             taken.add(guess)
     return ColumnMapping(columns)
-
-
-def _setting_name(headers: Sequence[str]) -> str:
-    return _SETTING_PREFIX + header_signature(headers)
-
-
-def saved_mapping(session: Session, headers: Sequence[str]) -> ColumnMapping | None:
-    """The mapping last used for files with these headers, if one was saved."""
-    row = session.get(Setting, _setting_name(headers))
-    if row is None:
-        return None
-    try:
-        stored = json.loads(row.value)
-    except ValueError:
-        return None
-    if not isinstance(stored, dict):
-        return None
-    columns = {str(theirs): str(ours) for theirs, ours in stored.items()
-               if str(ours) == IGNORE or str(ours) in INCIDENT_COLUMNS}
-    # Keyed by the headers as written in the file now: the signature ignores case.
-    by_folded = {_folded(theirs): ours for theirs, ours in columns.items()}
-    return ColumnMapping({header: by_folded.get(_folded(header), IGNORE)
-                          for header in headers if header.strip()})
-
-
-def save_mapping(session: Session, headers: Sequence[str], mapping: ColumnMapping) -> None:
-    """Remember ``mapping`` for files with these headers (replacing any earlier one)."""
-    name = _setting_name(headers)
-    text = json.dumps(dict(mapping.columns), sort_keys=True)
-    row = session.get(Setting, name)
-    if row is None:
-        session.add(Setting(name=name, value=text))
-    else:
-        row.value = text
-
-
-def offered_mapping(session: Session, headers: Sequence[str]) -> tuple[ColumnMapping, bool]:
-    """The mapping to offer for these headers and whether it is one saved earlier."""
-    saved = saved_mapping(session, headers)
-    if saved is not None:
-        return saved, True
-    return suggest_mapping(headers), False

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
@@ -31,8 +31,7 @@ from scs_victims.importing.incident_rows import (
 )
 from scs_victims.importing.key_slots import FirstSightings, KeySlots
 from scs_victims.importing.mapping import ColumnMapping
-from scs_victims.storage.bulk import dialect_named, remembered, value_encoders
-from scs_victims.storage.models import Incident, Person, table_of
+from scs_victims.importing.value_encoding import ValueEncodings, conversions, converted
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +82,9 @@ class RowEncoder:
     """Turns a ParsedIncident into a LoadRow with the database dialect's own conversions,
     naming people and addresses by slot once they have been sent (key_slots)."""
 
-    def __init__(self, dialect_name: str) -> None:
-        dialect = dialect_named(dialect_name)
-        self._incident = _conversions(value_encoders(dialect, table_of(Incident),
-                                                     INCIDENT_VALUES))
-        self._person = _conversions(value_encoders(dialect, table_of(Person), PERSON_VALUES))
+    def __init__(self, encodings: ValueEncodings) -> None:
+        self._incident = conversions(encodings.incident)
+        self._person = conversions(encodings.person)
         self.people = KeySlots()
         self.addresses = KeySlots()
         self.references = FirstSightings()
@@ -99,7 +96,7 @@ class RowEncoder:
         slot = self.people.slot_of(key)
         if slot is not None:
             return slot  # sent before: its details are not even encoded again
-        values = _converted((key, reference, forename, surname, date_of_birth, gender),
+        values = converted((key, reference, forename, surname, date_of_birth, gender),
                             self._person)
         return self.people.first_send(key, values)
 
@@ -125,7 +122,7 @@ class RowEncoder:
                 # Address values are all text: nothing to convert.
                 address = self.addresses.first_send(address_key, (
                     address_key, uprn, line1, line2, town, postcode))
-        incident = _converted((occurred_on, occurred_time, reported_on, source, description,
+        incident = converted((occurred_on, occurred_time, reported_on, source, description,
                                None if perpetrator_key else parsed.perpetrator_name,
                                relationship), self._incident)
         return (reference, reference_is_new, crime_type.value, fingerprint, ward_key, ward_name,
@@ -139,26 +136,6 @@ class RowEncoder:
             self.epoch += 1
 
 
-Conversions = list[tuple[int, Callable[[Any], Any]]]
-
-
-def _conversions(encoders: list[Callable[[Any], Any] | None]) -> Conversions:
-    """The positions that need converting (dates and times; text passes as it is), each
-    conversion remembered: the same few thousand dates recur on every row."""
-    return [(index, remembered(process)) for index, process in enumerate(encoders)
-            if process is not None]
-
-
-def _converted(values: tuple[Any, ...], conversions: Conversions) -> tuple[Any, ...]:
-    if not conversions:
-        return values
-    result = list(values)
-    for index, convert in conversions:
-        if result[index] is not None:
-            result[index] = convert(result[index])
-    return tuple(result)
-
-
 @dataclass(frozen=True, slots=True)
 class CheckerConfig:
     """What a parsing process needs to check rows exactly as this one would."""
@@ -169,7 +146,7 @@ class CheckerConfig:
     wards_configured: bool
     ward_keys: frozenset[str]
     keep_raw: bool  # the original cells travel only when a rejects file needs them
-    dialect_name: str = "sqlite"
+    encodings: ValueEncodings  # how dates and times reach the driver (value_encoding)
     mapping: ColumnMapping | None = None  # their headers -> our columns, when they differ
 
 
@@ -194,7 +171,7 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
                              wards_configured=config.wards_configured,
                              ward_keys=set(config.ward_keys))
         reference_index = source.columns["reference"]
-        to_load_row = RowEncoder(config.dialect_name)
+        to_load_row = RowEncoder(config.encodings)
         batch: list[CheckedRow] = []
         first_sightings = to_load_row.references
         for row in source.rows():

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from scs_victims.errors import UserError
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
-from scs_victims.importing.mapping import IGNORE, ColumnMapping, offered_mapping
+from scs_victims.importing.mapping import IGNORE, ColumnMapping
 from scs_victims.importing.preview import FilePreview, preview_incidents
+from scs_victims.importing.saved_mappings import offered_mapping
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.importer.models import PreviewModel

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from scs_victims.errors import Cancelled, UserError
 from scs_victims.importing.incidents import ImportSummary, check_incidents, import_incidents
-from scs_victims.importing.mapping import save_mapping
+from scs_victims.importing.saved_mappings import save_mapping
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.importer.models import RowErrorsModel
