@@ -97,7 +97,7 @@ class RowEncoder:
         if slot is not None:
             return slot  # sent before: its details are not even encoded again
         values = converted((key, reference, forename, surname, date_of_birth, gender),
-                            self._person)
+                           self._person)
         return self.people.first_send(key, values)
 
     def __call__(self, parsed: ParsedIncident, reference_is_new: bool) -> LoadRow:
@@ -123,8 +123,8 @@ class RowEncoder:
                 address = self.addresses.first_send(address_key, (
                     address_key, uprn, line1, line2, town, postcode))
         incident = converted((occurred_on, occurred_time, reported_on, source, description,
-                               None if perpetrator_key else parsed.perpetrator_name,
-                               relationship), self._incident)
+                              None if perpetrator_key else parsed.perpetrator_name,
+                              relationship), self._incident)
         return (reference, reference_is_new, crime_type.value, fingerprint, ward_key, ward_name,
                 incident, victim, perpetrator, address)
 
