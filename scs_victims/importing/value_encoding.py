@@ -51,11 +51,12 @@ def conversions(encoders: tuple[str | None, ...]) -> Conversions:
             if name is not None]
 
 
-def converted(values: tuple[Any, ...], conversions: Conversions) -> tuple[Any, ...]:
-    if not conversions:
+def converted(values: tuple[Any, ...], steps: Conversions) -> tuple[Any, ...]:
+    """``values`` with the ``conversions`` ``steps`` applied (None stays None)."""
+    if not steps:
         return values
     result = list(values)
-    for index, convert in conversions:
+    for index, convert in steps:
         if result[index] is not None:
             result[index] = convert(result[index])
     return tuple(result)
@@ -66,7 +67,7 @@ def remembered(convert: Callable[[Any], Any], limit: int = 50_000) -> Callable[[
     for conversions of values that recur, such as the dates of a large import."""
     results: dict[Any, Any] = {}
 
-    def converted(value: Any) -> Any:
+    def convert_remembered(value: Any) -> Any:
         try:
             return results[value]
         except KeyError:
@@ -75,4 +76,4 @@ def remembered(convert: Callable[[Any], Any], limit: int = 50_000) -> Callable[[
             result = results[value] = convert(value)
             return result
 
-    return converted
+    return convert_remembered
