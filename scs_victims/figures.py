@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.periods import Period
 from scs_victims.domain.rates import rate
-from scs_victims.storage.models import Incident, Ward
+from scs_victims.storage.bulk import stream_rows, value_encoders
+from scs_victims.storage.models import Incident, Ward, table_of
 
 ALL_AREA = "All"
 UNKNOWN_WARD = "Unknown"
@@ -75,6 +77,14 @@ class _Tally:
             self.repeats += 1
             self.repeat_subjects.add(subject_id)
 
+    def merge(self, other: _Tally) -> None:
+        """Take in another area's tally: a victim of both is one victim here."""
+        self.incidents += other.incidents
+        self.linked += other.linked
+        self.repeats += other.repeats
+        self.subjects |= other.subjects
+        self.repeat_subjects |= other.repeat_subjects
+
 
 def areas(session: Session, *, by_ward: bool) -> list[Area]:
     """``All`` first, then (with ``by_ward``) the wards in load order, then ``Unknown``."""
@@ -105,33 +115,49 @@ def compute_figures(
     *,
     by_ward: bool = False,
 ) -> list[FigureRow]:
-    """One row per period × crime type × area, in the order of formats.md."""
+    """One row per period × crime type × area, in the order of formats.md. The periods come
+    in order and do not overlap; a day between two of them counts in neither."""
     if not periods:
         return []
     types = [crime_type for crime_type in CRIME_TYPES if crime_type in crime_types]
     area_list = areas(session, by_ward=by_ward)
-    ward_index = {area.ward_id: index for index, area in enumerate(area_list)
-                  if area.ward_id is not None}
-    unknown_index = len(area_list) - 1 if by_ward else None
+    # Each incident is tallied once, in its own area: the ward's, or Unknown (index 0, the
+    # whole area, when not by ward). The whole area's tallies are the wards' merged after.
+    unknown_index = len(area_list) - 1 if by_ward else 0
+    area_index: dict[int | None, int] = {area.ward_id: index
+                                         for index, area in enumerate(area_list)
+                                         if area.ward_id is not None and by_ward}
     tallies: dict[tuple[int, str, int], _Tally] = {}
-    starts = [period.start for period in periods]
+    connection = session.connection()
+    # The rows come as the driver returns them, dates in the database's own form: the period
+    # bounds are put in that form too. It orders as the dates do (the query's own date
+    # range relies on that as well).
+    (stored_date,) = value_encoders(connection.dialect, table_of(Incident), ["occurred_on"])
+    starts = [_as_stored(stored_date, period.start) for period in periods]
+    ends = [_as_stored(stored_date, period.end) for period in periods]
     first, last = periods[0].start, periods[-1].end
-    rows = session.execute(
+    rows = stream_rows(connection, (
         select(Incident.crime_type, Incident.ward_id, Incident.subject_id, Incident.occurred_on,
                Incident.is_repeat)
         .where(Incident.deleted_at.is_(None), Incident.occurred_on >= first,
                Incident.occurred_on <= last,
                Incident.crime_type.in_([crime_type.value for crime_type in types]))
-    )
+    ))
     for crime_type, ward_id, subject_id, occurred_on, is_repeat in rows:
-        period_index = _period_index(periods, starts, occurred_on)
-        if period_index is None:
-            continue
-        _tally(tallies, (period_index, crime_type, 0)).add(subject_id, is_repeat)
-        if by_ward:
-            index = ward_index.get(ward_id, unknown_index) if ward_id is not None else unknown_index
-            assert index is not None
-            _tally(tallies, (period_index, crime_type, index)).add(subject_id, is_repeat)
+        period_index = bisect_right(starts, occurred_on) - 1
+        if period_index < 0 or occurred_on > ends[period_index]:
+            continue  # in a gap between the periods asked for
+        key = (period_index, crime_type, area_index.get(ward_id, unknown_index))
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally()
+        tally.add(subject_id, is_repeat)
+    if by_ward:
+        for (period_index, crime_type, _index), tally in list(tallies.items()):
+            whole = tallies.get((period_index, crime_type, 0))
+            if whole is None:
+                whole = tallies[(period_index, crime_type, 0)] = _Tally()
+            whole.merge(tally)
     result: list[FigureRow] = []
     for period_index, period in enumerate(periods):
         for crime_type in types:
@@ -157,18 +183,8 @@ def victims_behind(session: Session, crime_type: CrimeType, first: date, last: d
     return tally.repeat_subjects if repeat_only else tally.subjects
 
 
-def _tally(tallies: dict[tuple[int, str, int], _Tally], key: tuple[int, str, int]) -> _Tally:
-    tally = tallies.get(key)
-    if tally is None:
-        tally = tallies[key] = _Tally()
-    return tally
-
-
-def _period_index(periods: Sequence[Period], starts: list[date], day: date) -> int | None:
-    index = bisect_right(starts, day) - 1
-    if index < 0 or not periods[index].contains(day):
-        return None
-    return index
+def _as_stored(encode: Callable[[Any], Any] | None, day: date) -> Any:
+    return day if encode is None else encode(day)
 
 
 def _row(period: Period, crime_type: CrimeType, area: Area, tally: _Tally) -> FigureRow:

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Column,
     Index,
     MetaData,
-    Select,
     Table,
     func,
     insert,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from scs_victims.errors import Bug
 
@@ -155,20 +154,20 @@ class BulkStatement:
         self._connection.exec_driver_sql(self._sql, parameters)
 
 
-def stream_rows(connection: Connection, query: Select[Any], batch: int = 20_000
+def stream_rows(connection: Connection, query: Executable, batch: int = 20_000
                 ) -> Iterator[tuple[Any, ...]]:
-    """The rows of a parameterless query as the driver returns them (ISO text for SQLite
-    dates), fetched in batches: a full-table pass without per-row result objects."""
-    compiled = query.compile(dialect=connection.dialect)
-    if compiled.params:
-        raise ValueError("stream_rows takes a query without parameters")
-    cursor = connection.connection.cursor()
+    """The rows of a query as the driver returns them (ISO text for SQLite dates, 0 and 1 for
+    its booleans), fetched in batches: a pass over many rows without per-row result objects,
+    which cost more than the database's own work (0.4 s of 0.9 s for 200,000 rows). The
+    query's parameters are bound by the dialect as usual."""
+    result = connection.execute(query)
     try:
-        cursor.execute(str(compiled))
+        # The DBAPI cursor under the result: its rows before SQLAlchemy's processing.
+        cursor = result.cursor
         while rows := cursor.fetchmany(batch):
             yield from rows
     finally:
-        cursor.close()
+        result.close()
 
 
 class DeferredIndexes:
