@@ -252,6 +252,10 @@ def recompute_flags(
     return changed
 
 
+# The columns ``flag_writer`` sets.
+FLAG_COLUMNS = ("is_repeat", "previous_id")
+
+
 def flag_writer(connection: Connection) -> BulkStatement:
     """The statement that sets one incident's flags, for ``write_flag_changes``."""
     table = table_of(Incident)

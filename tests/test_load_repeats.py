@@ -23,7 +23,7 @@ from scs_victims.importing.incidents import import_incidents
 from scs_victims.repeats import recompute_all
 from scs_victims.settings import RuleSettings, save_rules
 from scs_victims.storage.database import Database, open_database
-from scs_victims.storage.models import Address, ImportRun, Incident, Person
+from scs_victims.storage.models import Address, ImportRun, Incident, Person, table_of
 
 TODAY = date(2026, 11, 1)
 DAYS = st.sampled_from([
@@ -93,6 +93,13 @@ def test_first_load_flags_are_the_engines(
         summary = import_incidents(database, path, defer_indexes=True, today=TODAY)
     assert summary.imported == len(incidents)
     assert bool(engine_ran) == (noted is not None and len(incidents) > noted)
+    # The indexes came back, whichever way the flags were worked out (in two steps when
+    # the walk ran alongside the ones the flags leave alone).
+    with database.engine.connect() as connection:
+        stored = set(connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' "
+            "AND sql IS NOT NULL").scalars())
+    assert stored == {index.name for index in table_of(Incident).indexes}
     loaded = _flags(database)
     with database.session() as session:
         assert recompute_all(session) == 0  # the engine finds nothing to change

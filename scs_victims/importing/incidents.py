@@ -52,7 +52,13 @@ from scs_victims.importing.pipeline import (
 )
 from scs_victims.importing.value_encoding import PLAIN_ENCODERS, ValueEncodings
 from scs_victims.progress import ProgressCallback, no_progress
-from scs_victims.repeats import Subject, recompute_flags, refresh_subjects, write_flag_changes
+from scs_victims.repeats import (
+    FLAG_COLUMNS,
+    Subject,
+    recompute_flags,
+    refresh_subjects,
+    write_flag_changes,
+)
 from scs_victims.settings import load_rules
 from scs_victims.spreadsheets import SafeCsvWriter
 from scs_victims.storage.bulk import (
@@ -528,7 +534,10 @@ class _Run:
         session = self.session
         rules = self.rules
         if self.chains is not None and self.chains.complete:
-            # The flags are written before the incidents' indexes exist, which is cheaper.
+            # While the walk works the flags out in its thread, SQLite builds the indexes the
+            # flags leave alone (it releases the interpreter as it builds). The one filtered
+            # by the flag waits for them.
+            self.deferred.rebuild(except_touching=FLAG_COLUMNS)
             write_flag_changes(self.connection, self.chains.changes(self.connection))
             self.deferred.rebuild()
         else:

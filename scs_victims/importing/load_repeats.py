@@ -3,9 +3,9 @@
 After such a load the repeat engine's full pass (``repeats.recompute_flags``) reads every
 incident again, in subject order, once the indexes are built. Here the writer notes each
 incident's chain and moment as it inserts it (24 bytes an incident), and a thread walks the
-chains as soon as the last row is in (SQLite releases the interpreter while the writer's last
-steps run). The flags are then written before the incidents' indexes are built, which is
-cheaper than the engine's pass after them.
+chains as soon as the last row is in, while SQLite builds the incidents' indexes that the
+flags leave alone (it releases the interpreter as it builds). The flags are then written,
+and the index filtered by them built last: cheaper than the engine's pass after all of them.
 
 The rule is the engine's (definitions §3): an incident is a repeat when its subject's
 immediately preceding incident of the same crime type, in date, time and reference order,

@@ -9,7 +9,8 @@ SQLite's insert itself on million-row imports. This keeps the dialect's SQL and 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -190,12 +191,27 @@ class DeferredIndexes:
             index.drop(self._connection)
         self._dropped = list(self._indexes)
 
-    def rebuild(self) -> None:
-        """Build the dropped indexes again."""
+    def rebuild(self, *, except_touching: Collection[str] = ()) -> None:
+        """Build the dropped indexes again; with ``except_touching``, only those that neither
+        hold nor are filtered by any of these columns (the rest wait for another call)."""
+        held_back = [index for index in self._dropped if _touches(index, except_touching)]
         with _index_build_settings(self._connection):
             for index in self._dropped:
-                index.create(self._connection)
-            self._dropped = []
+                if index not in held_back:
+                    index.create(self._connection)
+        self._dropped = held_back
+
+
+def _touches(index: Index, columns: Collection[str]) -> bool:
+    if not columns:
+        return False
+    if any(column.name in columns for column in index.columns):
+        return True
+    # A partial index's condition, written for each dialect.
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, columns)) + r")\b")
+    return any(words.search(str(options["where"]))
+               for options in index.dialect_options.values()
+               if options.get("where") is not None)
 
 
 # SQLite sorts an index's keys in runs the size of the page cache. One run of a million keys
