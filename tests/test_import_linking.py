@@ -155,14 +155,14 @@ def test_an_import_links_to_people_already_stored_and_counts_merged_ones_as_thei
 
 
 class _RecordingSender:
-    """Stands in for the pipe's sending end."""
+    """Stands in for the pipe's sending end, reading each message back as the writer does."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[Any, ...]] = []
         self.closed = False
 
-    def send(self, message: tuple[Any, ...]) -> None:
-        self.messages.append(message)
+    def send_bytes(self, data: bytes) -> None:
+        self.messages.append(pipeline.decoded_message(data))
 
     def close(self) -> None:
         self.closed = True
