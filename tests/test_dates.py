@@ -153,6 +153,42 @@ def test_parsing_twice_gives_what_parsing_once_gave(text: str) -> None:
     assert _parse_or_error(text) == _parse_or_error(text)
 
 
+def _parsed_without_memo(text: str) -> tuple[date, time | None] | str:
+    try:
+        on, at, _, _ = dates._parse_stamp(text.strip(), text)
+    except DateFormatError as error:
+        return f"DateFormatError{error.args}"
+    return on, at
+
+
+# Texts close to a date with a time: each part right, wrong or in the other form, joined by
+# the separators each form takes and some it does not.
+_day_parts = st.sampled_from(["2024-05-31", "31/05/2024", "31/5/2024", "2024-02-30", "2024-5-31",
+                              "31-05-2024", "1/1/2000", "29/02/2023", "2024/05/31", ""])
+_time_parts = st.sampled_from(["14:05", "9:05", "09:05:30", "24:00", "14:5", "14:05:60",
+                               "1405", "14:05 ", " 14:05", "14:05:0", ""])
+_separators = st.sampled_from([" ", "T", "  ", "\t", " \t", " T", "t", ""])
+_spaces = st.sampled_from(["", " ", "  "])
+
+
+@given(st.lists(st.tuples(_spaces, _day_parts, _separators, _time_parts, _spaces),
+                min_size=1, max_size=30))
+def test_dates_with_times_memoised_by_part_parse_as_the_patterns_do(
+        texts: list[tuple[str, str, str, str, str]]) -> None:
+    """A date with a time is looked up by its two parts once each has parsed before; a part
+    met in one form must never make a text of another form (or with other separators) pass."""
+    for parts in texts:
+        text = "".join(parts)
+        assert _parse_or_error(text) == _parsed_without_memo(text)
+
+
+def test_the_stamp_carries_the_iso_text_that_str_gives() -> None:
+    for text in ("31/5/2024 9:05", "31/5/2024 9:05", "2024-05-31T14:05:30", "1/1/2000"):
+        on, at, on_text, at_text = dates.parse_stamp(text)
+        assert on_text == str(on)
+        assert at_text == (None if at is None else str(at))
+
+
 def test_date_format_error_is_a_value_error() -> None:
     assert issubclass(DateFormatError, ValueError)
 

@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from scs_victims.errors import FileRefused, RowError
-from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, ParsedIncident, RowChecker
+from scs_victims.importing.incident_rows import (
+    INCIDENT_COLUMNS,
+    ParsedIncident,
+    RowChecker,
+    fingerprint,
+)
 from scs_victims.importing.incidents import ImportSummary, import_incidents
 from scs_victims.spreadsheets import FORMULA_TRIGGERS, read_cell_text
 from scs_victims.storage.database import Database, open_database
@@ -242,6 +247,9 @@ def test_row_checker_never_raises(columns: list[str], data: st.DataObject, wards
         assert result.reference and result.occurred_on <= today
         assert result.reported_on is None or result.reported_on >= result.occurred_on
         assert len(result.content_hash()) == 40
+        # The checker puts its fingerprint's text together from parts: it must be exactly
+        # the fingerprint of the fields up to the description.
+        assert result.fingerprint == fingerprint(tuple(result)[:22])
     else:
         assert result and all(error.row == number and error.column in HEADER
                               for error in result)

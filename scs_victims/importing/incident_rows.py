@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from scs_victims.domain.crime_types import CrimeType, parse_crime_type
-from scs_victims.domain.dates import DateFormatError, parse_date_time
+from scs_victims.domain.dates import DateFormatError, Stamp, parse_stamp
 from scs_victims.domain.identity import address_key, normalise_postcode, normalise_uprn, person_key
 from scs_victims.errors import RowError
 
@@ -35,6 +35,9 @@ MAX_LENGTHS = {"reference": 100, "victim_ref": 100, "victim_forename": 100,
 MAX_UPRN_DIGITS = 12
 
 ErrorSink = Callable[[str, str], None]
+_NO_DATE: tuple[None, None] = (None, None)
+_new_tuple = tuple.__new__
+_sha1 = hashlib.sha1
 # (position in INCIDENT_COLUMNS, column, most characters allowed)
 _LIMITED_COLUMNS = tuple((INCIDENT_COLUMNS.index(name), name, limit)
                          for name, limit in MAX_LENGTHS.items())
@@ -163,25 +166,29 @@ class RowChecker:
                 error("crime_type", f"'{crime_text}' is not a crime type this "
                       "application records (ASB, burglary or domestic abuse)")
 
+        # Each date with its ISO text, which the fingerprint is made of.
         occurred_on: date | None = None
         occurred_time: time | None = None
+        occurred_iso = time_iso = None
         if occurred_text is None:
             error("occurred_on", "is required")
         else:
             try:
-                occurred_on, occurred_time = parse_date_time(occurred_text)
+                occurred_on, occurred_time, occurred_iso, time_iso = parse_stamp(occurred_text)
             except DateFormatError:
                 error("occurred_on", f"'{occurred_text}' is not a date")
             else:
                 if occurred_on > self._today:
                     error("occurred_on", f"'{occurred_text}' is in the future")
 
-        reported_on = self._date("reported_on", reported_text, error, allow_time=True)
+        reported_on, reported_iso = self._date("reported_on", reported_text, error,
+                                               allow_time=True)
         if reported_on is not None and occurred_on is not None and reported_on < occurred_on:
             error("reported_on", f"'{reported_text}' is before occurred_on")
 
-        victim_dob = self._date("victim_dob", victim_dob_text, error)
-        perpetrator_dob = self._date("perpetrator_dob", perpetrator_dob_text, error)
+        victim_dob, victim_dob_iso = self._date("victim_dob", victim_dob_text, error)
+        perpetrator_dob, perpetrator_dob_iso = self._date("perpetrator_dob",
+                                                          perpetrator_dob_text, error)
 
         gender = victim_gender(gender_text, error)
 
@@ -242,35 +249,48 @@ class RowChecker:
 
         if errors:
             return errors
-        assert reference is not None and crime_type is not None and occurred_on is not None
+        assert reference is not None and crime_type is not None and occurred_iso is not None
         # The description is kept as written (only a blank one is dropped).
         description = (None if description_text is None or self._description is None
                        else cells[self._description])
-        # ParsedIncident's fields up to ``description``, in its order: what the incident says,
-        # so what its fingerprint covers.
-        content = (reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref,
-                   forename, surname, victim_dob, gender, address_line1, address_line2, town,
-                   postcode, uprn, ward_key, p_forename, p_surname, perpetrator_dob,
-                   relationship, source, description)  # fmt: skip
-        return ParsedIncident(*content, victim_key, key_of_address, perpetrator_key, ward_name,
-                              fingerprint(content))
+        # The text ``fingerprint`` makes of ParsedIncident's fields up to ``description`` (what
+        # the incident says), put together from text the checks already have: the dates'
+        # ISO text comes with them, and every other field is text or None (a crime type is
+        # text too). About 2 µs a row less than ``fingerprint``'s str() of each field, a
+        # million rows over; a test holds the two equal.
+        meaning = "\x1f".join((
+            reference, crime_type, occurred_iso, time_iso or "", reported_iso or "",
+            victim_ref or "", forename or "", surname or "", victim_dob_iso or "", gender or "",
+            address_line1 or "", address_line2 or "", town or "", postcode or "", uprn or "",
+            ward_key or "", p_forename or "", p_surname or "", perpetrator_dob_iso or "",
+            relationship or "", source or "", description or ""))
+        # tuple.__new__ skips NamedTuple's own __new__, a Python function of 27 arguments.
+        return _new_tuple(ParsedIncident, (
+            reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref,
+            forename, surname, victim_dob, gender, address_line1, address_line2, town,
+            postcode, uprn, ward_key, p_forename, p_surname, perpetrator_dob, relationship,
+            source, description, victim_key, key_of_address, perpetrator_key, ward_name,
+            _sha1(meaning.encode("utf-8"), usedforsecurity=False).hexdigest()))
 
     def _date(self, name: str, value: str | None, error: ErrorSink,
-              *, allow_time: bool = False) -> date | None:
+              *, allow_time: bool = False) -> tuple[date, str] | tuple[None, None]:
+        """The date of an optional cell and its ISO text; (None, None) when the cell is empty
+        or wrong (reported through ``error``)."""
         if value is None:
-            return None
+            return _NO_DATE
         try:
-            on, at = parse_date_time(value)
+            stamp: Stamp = parse_stamp(value)
         except DateFormatError:
             error(name, f"'{value}' is not a date")
-            return None
-        if at is not None and not allow_time:
+            return _NO_DATE
+        on = stamp[0]
+        if stamp[1] is not None and not allow_time:
             error(name, f"'{value}' should be a date without a time")
-            return None
+            return _NO_DATE
         if on > self._today:
             error(name, f"'{value}' is in the future")
-            return None
-        return on
+            return _NO_DATE
+        return on, stamp[2]
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...],
