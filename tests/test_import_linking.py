@@ -61,13 +61,18 @@ def test_first_sightings_size_must_be_a_power_of_two() -> None:
 
 def test_key_slots_send_the_details_once_per_epoch() -> None:
     slots = KeySlots(limit=2)
-    assert slots.ref("a", ("a", 1)) == (0, True, "a", 1)
     assert slots.ref("a", ("a", 1)) == 0
-    assert slots.ref("b", ("b", 2)) == (1, True, "b", 2)
+    assert slots.ref("a", ("a", 1)) == 0
+    assert slots.take_sent() == [(0, True, "a", 1)]
+    assert slots.ref("b", ("b", 2)) == 1
+    assert slots.ref("a", ("a", 1)) == 0
+    assert slots.take_sent() == [(1, True, "b", 2)]
+    assert slots.take_sent() == []
     assert slots.full()
     slots.forget()
     # A new epoch: the details travel again, and the file has named "a" before.
-    assert slots.ref("a", ("a", 1)) == (0, False, "a", 1)
+    assert slots.ref("a", ("a", 1)) == 0
+    assert slots.take_sent() == [(0, False, "a", 1)]
     assert not slots.full()
 
 

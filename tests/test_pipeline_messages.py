@@ -33,8 +33,7 @@ def _messages(path: Path, dialect: sqlite.dialect | postgresql.dialect
     config = CheckerConfig(path=path, encoding="UTF-8", today=TODAY, wards_configured=False,
                            ward_keys=frozenset(), keep_raw=True,
                            encodings=checker_encodings(dialect))
-    return [("batch", read, epoch, rows)
-            for read, epoch, rows in checked_batches(config, parallel=False)]
+    return [("batch", *batch) for batch in checked_batches(config, parallel=False)]
 
 
 def _same(decoded: object, original: object) -> bool:

@@ -47,7 +47,6 @@ from scs_victims.importing.pipeline import (
     CheckerConfig,
     HandCollection,
     LoadRow,
-    RecordField,
     checked_batches,
 )
 from scs_victims.importing.value_encoding import PLAIN_ENCODERS, ValueEncodings
@@ -241,15 +240,6 @@ def check_incidents(database: Database, path: Path, **options: Any) -> ImportSum
     return import_incidents(database, path, validate_only=True, **options)
 
 
-def _slot(ref: int | tuple[Any, ...]) -> int:
-    return ref if isinstance(ref, int) else ref[0]
-
-
-def _slots(rows: list[LoadRow], *fields: RecordField) -> list[int]:
-    """The slots that the rows' ``fields`` (VICTIM, PERPETRATOR, ADDRESS) name."""
-    return [_slot(ref) for row in rows for field in fields if (ref := row[field]) is not None]
-
-
 class _SeenReferences:
     """References met on rows that were not inserted (rejected, or found unchanged), with the
     first row each was on: a later row with one of them is a second occurrence in the file.
@@ -379,7 +369,8 @@ class _Run:
             encodings=checker_encodings(self.connection.dialect),
             mapping=self.mapping,
         )
-        for bytes_read, epoch, rows in checked_batches(config, parallel=self.parallel):
+        for bytes_read, epoch, rows, people, addresses in checked_batches(
+                config, parallel=self.parallel):
             self.collection.batch_done()
             if epoch != self.epoch:
                 # The checking side forgot its slots after the rows before: so must we.
@@ -388,6 +379,8 @@ class _Run:
                 self.people.forget()
                 self.addresses.forget()
                 self.epoch = epoch
+            self.people.note(people)
+            self.addresses.note(addresses)
             for number, raw, checked, reference in rows:
                 self.summary.rows_read += 1
                 if isinstance(checked, list):
@@ -420,8 +413,6 @@ class _Run:
     def _flush(self, batch: list[tuple[int, list[str] | None, LoadRow]]) -> None:
         if not batch:
             return
-        for _, _, row in batch:
-            self._note_records(row)
         # A reference no earlier row had, loading into an empty table, is certainly new.
         certain = self.incidents_were_empty
         unsure = [row[REFERENCE] for _, _, row in batch
@@ -463,44 +454,29 @@ class _Run:
         if new:
             self._insert(new)
 
-    def _note_records(self, row: LoadRow) -> None:
-        """Keep the details of the people and address a row brings (key_slots)."""
-        victim, perpetrator, address = row[VICTIM], row[PERPETRATOR], row[ADDRESS]
-        if isinstance(victim, tuple):
-            self.people.note(victim)
-        if isinstance(perpetrator, tuple):
-            self.people.note(perpetrator)
-        if isinstance(address, tuple):
-            # The row's ward travels with the address: it is the ward it is created in.
-            self.addresses.note((*address, row[WARD_KEY]))
-
     def _with_ward_id(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         *address, ward_key = values
         return (*address, self.wards.get(ward_key) if ward_key else None)
 
     def _insert(self, rows: list[LoadRow]) -> None:
         ward_ids = self._ward_ids(rows)
-        people, addresses = self.people, self.addresses
-        people.resolve(_slots(rows, VICTIM, PERPETRATOR))
-        addresses.resolve(_slots(rows, ADDRESS))
+        # Every slot's link, and None's (no record) too: rows go through without a test.
+        people = self.people.resolve([row[VICTIM] for row in rows]
+                                     + [row[PERPETRATOR] for row in rows])
+        addresses = self.addresses.resolve([row[ADDRESS] for row in rows])
         values: list[tuple[Any, ...]] = []
         touched = self.touched
         burglary = CrimeType.BURGLARY.value
         ids = self.incident_ids.take(len(rows))
         for incident_id, (reference, _, crime_type, fingerprint, ward_key, _, incident,
-                          victim_ref, perpetrator_ref, address_ref) in zip(ids, rows, strict=True):
-            victim = None if victim_ref is None else people.link(_slot(victim_ref))
-            perpetrator = (None if perpetrator_ref is None
-                           else people.link(_slot(perpetrator_ref)))
-            address = None if address_ref is None else addresses.link(_slot(address_ref))
-            if crime_type == burglary:
-                subject = address[1] if address else None
-            else:
-                subject = victim[1] if victim else None
+                          victim_slot, perpetrator_slot, address_slot) in zip(ids, rows,
+                                                                               strict=True):
+            victim_id, victim_root = people[victim_slot]
+            address_id, address_root = addresses[address_slot]
+            subject = address_root if crime_type == burglary else victim_root
             values.append((
                 incident_id, reference, crime_type, incident[0], incident[1], incident[2],
-                incident[3], incident[4], address[0] if address else None,
-                victim[0] if victim else None, perpetrator[0] if perpetrator else None,
+                incident[3], incident[4], address_id, victim_id, people[perpetrator_slot][0],
                 incident[5], incident[6], ward_ids.get(ward_key) if ward_key else None,
                 subject, fingerprint,
             ))

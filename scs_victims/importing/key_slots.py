@@ -2,10 +2,10 @@
 
 Most rows of an extract name a victim or a dwelling that an earlier row already named. The
 checking side numbers each distinct key of the current stretch of the file (a *slot*) and
-sends the record's details only the first time; later rows carry the number alone, so the
-writer neither receives nor looks up the same person again. Both sides forget every slot
-together when the numbering grows past its limit (a new *epoch*), so memory stays flat at any
-file size.
+sends the record's details only the first time, beside the batch of rows that first names
+it; rows carry the number alone, so the writer neither receives nor looks up the same person
+again, and needs no test of what a row carries. Both sides forget every slot together when
+the numbering grows past its limit (a new *epoch*), so memory stays flat at any file size.
 
 A ``FirstSightings`` filter also tells the writer when a key (or an incident reference) has
 certainly not appeared on an earlier row of the file: loading into an empty table, such a
@@ -52,31 +52,39 @@ class FirstSightings:
 
 
 class KeySlots:
-    """The slot number of each distinct key of the current epoch, and whether the file has
-    certainly not named the key before."""
+    """The slot number of each distinct key of the current epoch, whether the file has
+    certainly not named the key before, and the details to send with the current batch."""
 
     def __init__(self, limit: int | None = None) -> None:
         self._limit = SLOT_LIMIT if limit is None else limit
         self._slots: dict[str, int] = {}
         self._sightings = FirstSightings()
+        self._sent: list[tuple[Any, ...]] = []
 
     def slot_of(self, key: str) -> int | None:
         """The key's slot when its record has been sent in this epoch."""
         return self._slots.get(key)
 
-    def first_send(self, key: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        """What a row sends for a record not yet sent in this epoch (``slot_of`` is None):
-        ``(slot, first_in_file, *values)``."""
+    def first_send(self, key: str, values: tuple[Any, ...]) -> int:
+        """Number a key not yet sent in this epoch (``slot_of`` is None), and queue its
+        details for the current batch as ``(slot, first_in_file, *values)``."""
         slot = self._slots[key] = len(self._slots)
-        return (slot, self._sightings.add(key), *values)
+        self._sent.append((slot, self._sightings.add(key), *values))
+        return slot
 
-    def ref(self, key: str, values: tuple[Any, ...]) -> int | tuple[Any, ...]:
-        """What a row sends for this record: its slot, or its first sending."""
+    def ref(self, key: str, values: tuple[Any, ...]) -> int:
+        """The record's slot, its details queued when this is its first sending."""
         slot = self._slots.get(key)
         return slot if slot is not None else self.first_send(key, values)
+
+    def take_sent(self) -> list[tuple[Any, ...]]:
+        """The details queued since the last call, for the batch that first names them."""
+        sent, self._sent = self._sent, []
+        return sent
 
     def full(self) -> bool:
         return len(self._slots) >= self._limit
 
     def forget(self) -> None:
+        """A new epoch; call it between batches, once the batch's details are taken."""
         self._slots = {}

@@ -1,10 +1,10 @@
 """The writer's side of key slots (key_slots): the person or address behind each slot.
 
-A slot arrives once with the record's details and afterwards as its number alone. Details
-are kept until a row that is actually inserted needs the record; it is then found by its key
-or created with an id handed out in advance (``IdAllocator``), so nothing is read back after
-inserting. Found records that were merged into another stand for their merge root, as every
-figure treats them.
+A slot's details arrive once, beside the batch whose rows first name it; rows name it by its
+number alone. Details are kept until a row that is actually inserted needs the record; it is
+then found by its key or created with an id handed out in advance (``IdAllocator``), so
+nothing is read back after inserting. Found records that were merged into another stand for
+their merge root, as every figure treats them.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from scs_victims.audit import IdRuns
 from scs_victims.storage.bulk import BulkInserter, IdAllocator, KeyLookup
 from scs_victims.storage.models import Address, Person, table_of
 
-# (record id, the id figures count it as: its merge root, or itself)
-Link = tuple[int, int]
+# (record id, the id figures count it as: its merge root, or itself); (None, None) for no
+# record at all, so that a row naming none needs no test.
+Link = tuple[int, int] | tuple[None, None]
+NO_LINK: Link = (None, None)
 
 
 class LinkedRecords:
@@ -49,46 +51,41 @@ class LinkedRecords:
                 select(model.id, model.merged_into_id).where(model.merged_into_id.is_not(None)))
             if root is not None
         }
-        self._links: dict[int, Link] = {}
-        self._details: dict[int, tuple[bool, tuple[Any, ...]]] = {}  # slot -> (new?, values)
+        self._links: dict[int | None, Link] = {None: NO_LINK}
+        # slot -> (new?, values); typed as the links are, whose keys it is set against
+        self._details: dict[int | None, tuple[bool, tuple[Any, ...]]] = {}
 
     def forget(self) -> None:
         """A new epoch: the checking side has forgotten every slot, and so must we."""
-        self._links = {}
+        self._links = {None: NO_LINK}
         self._details = {}
 
-    def note(self, ref: int | tuple[Any, ...]) -> int:
-        """The slot a row names, keeping the details when the row brings them."""
-        if isinstance(ref, int):
-            return ref
-        slot: int = ref[0]
-        if slot not in self._links:
-            self._details[slot] = (ref[1], ref[2:])
-        return slot
+    def note(self, details: Iterable[tuple[Any, ...]]) -> None:
+        """Keep the details a batch brings: ``(slot, first_in_file, *values)`` each."""
+        self._details.update([(sent[0], (sent[1], sent[2:])) for sent in details])
 
-    def link(self, slot: int) -> Link:
-        return self._links[slot]
-
-    def resolve(self, slots: Iterable[int]) -> None:
-        """Find or create the record of every slot among ``slots`` not yet linked."""
-        wanted = {slot: self._details.pop(slot) for slot in set(slots)
-                  if slot not in self._links}
+    def resolve(self, slots: Iterable[int | None]) -> dict[int | None, Link]:
+        """Find or create the record of every slot among ``slots`` not yet linked; the links
+        of the epoch, ``None`` (no record) included."""
+        links = self._links
+        details = self._details
+        wanted = {slot: details.pop(slot) for slot in set(slots).difference(links)}
         if not wanted:
-            return
+            return links
         keys_to_find = {values[0]: slot for slot, (first_in_file, values) in wanted.items()
                         if not (first_in_file and self._table_was_empty)}
         if keys_to_find:
             for key, row_id in self._lookup.rows(list(keys_to_find)):
-                self._links[keys_to_find[key]] = (row_id, self._merged_into.get(row_id, row_id))
-        missing = [(slot, values) for slot, (_, values) in wanted.items()
-                   if slot not in self._links]
+                links[keys_to_find[key]] = (row_id, self._merged_into.get(row_id, row_id))
+        missing = [(slot, values) for slot, (_, values) in wanted.items() if slot not in links]
         if not missing:
-            return
+            return links
         ids = self._ids.take(len(missing))
         complete = self._complete
         rows = []
         for row_id, (slot, values) in zip(ids, missing, strict=True):
-            self._links[slot] = (row_id, row_id)
+            links[slot] = (row_id, row_id)
             rows.append((row_id, *(complete(values) if complete else values)))
         self._inserter.insert(rows)
         self.created.add(ids)
+        return links

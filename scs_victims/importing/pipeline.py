@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from scs_victims.errors import Bug, FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
@@ -52,10 +52,12 @@ INCIDENT_VALUES = ("occurred_on", "occurred_time", "reported_on", "source", "des
 PERSON_VALUES = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
 
 
-ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode")
-# A person or address as a row names it (key_slots): the slot number of a record already sent
-# in this epoch, or (slot, first_in_file, *PERSON_VALUES or *ADDRESS_VALUES).
-RecordRef = int | tuple[Any, ...]
+# An address's details end with the ward key of the row that first names it: the ward it is
+# created in.
+ADDRESS_VALUES = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_key")
+# The details of a person or address, sent once an epoch beside the batch whose rows first
+# name it (key_slots): (slot, first_in_file, *PERSON_VALUES or *ADDRESS_VALUES).
+RecordDetails = tuple[Any, ...]
 
 
 # A checked row as the writer needs it: keys, fingerprint and encoded values, as a plain
@@ -64,9 +66,9 @@ RecordRef = int | tuple[Any, ...]
 #  reference_is_new: no earlier row of the file had this reference (rows with errors included),
 #  crime_type, fingerprint, ward_key, ward_name,
 #  incident: INCIDENT_VALUES,
-#  victim, perpetrator, address: RecordRef or None)
-LoadRow = tuple[str, bool, str, str, str | None, str | None, tuple[Any, ...], RecordRef | None,
-                RecordRef | None, RecordRef | None]
+#  victim, perpetrator, address: the slot of each, or None)
+LoadRow = tuple[str, bool, str, str, str | None, str | None, tuple[Any, ...], int | None,
+                int | None, int | None]
 # Positions in a LoadRow (Final, so that type checkers know each field's type).
 REFERENCE: Final = 0
 REFERENCE_IS_NEW: Final = 1
@@ -76,8 +78,6 @@ WARD_NAME: Final = 5
 VICTIM: Final = 7
 PERPETRATOR: Final = 8
 ADDRESS: Final = 9
-# The positions of the people and the address a row names (VICTIM, PERPETRATOR, ADDRESS).
-RecordField = Literal[7, 8, 9]
 
 
 class RowEncoder:
@@ -92,9 +92,8 @@ class RowEncoder:
         self.references = FirstSightings()
         self.epoch = 0
 
-    def _person_ref(self, key: str, reference: str | None, forename: str | None,
-                    surname: str | None, date_of_birth: object, gender: str | None
-                    ) -> RecordRef:
+    def _person_slot(self, key: str, reference: str | None, forename: str | None,
+                     surname: str | None, date_of_birth: object, gender: str | None) -> int:
         slot = self.people.slot_of(key)
         if slot is not None:
             return slot  # sent before: its details are not even encoded again
@@ -109,29 +108,34 @@ class RowEncoder:
          perpetrator_forename, perpetrator_surname, perpetrator_dob, relationship, source,
          description, victim_key, address_key, perpetrator_key, ward_name,
          fingerprint) = parsed  # fmt: skip
-        perpetrator: RecordRef | None = None
+        perpetrator = None
         if perpetrator_key:
-            perpetrator = self._person_ref(perpetrator_key, None, perpetrator_forename,
-                                           perpetrator_surname, perpetrator_dob, None)
-        victim: RecordRef | None = None
+            perpetrator = self._person_slot(perpetrator_key, None, perpetrator_forename,
+                                            perpetrator_surname, perpetrator_dob, None)
+        victim = None
         if victim_key:
-            victim = self._person_ref(victim_key, victim_ref, forename, surname, victim_dob,
-                                      gender)
-        address: RecordRef | None = None
+            victim = self._person_slot(victim_key, victim_ref, forename, surname, victim_dob,
+                                       gender)
+        address = None
         if address_key:
             address = self.addresses.slot_of(address_key)
             if address is None:
                 # Address values are all text: nothing to convert.
                 address = self.addresses.first_send(address_key, (
-                    address_key, uprn, line1, line2, town, postcode))
+                    address_key, uprn, line1, line2, town, postcode, ward_key))
         incident = converted((occurred_on, occurred_time, reported_on, source, description,
                               None if perpetrator_key else parsed.perpetrator_name,
                               relationship), self._incident)
         return (reference, reference_is_new, crime_type.value, fingerprint, ward_key, ward_name,
                 incident, victim, perpetrator, address)
 
+    def details_sent(self) -> tuple[list[RecordDetails], list[RecordDetails]]:
+        """The people and addresses first named since the last call: the current batch's."""
+        return self.people.take_sent(), self.addresses.take_sent()
+
     def next_epoch_if_full(self) -> None:
-        """Between batches: forget every slot once either numbering is full."""
+        """Between batches, once their details are taken: forget every slot once either
+        numbering is full."""
         if self.people.full() or self.addresses.full():
             self.people.forget()
             self.addresses.forget()
@@ -155,8 +159,9 @@ class CheckerConfig:
 # One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
 # errors, and its reference as written (for duplicate detection of rejected rows).
 CheckedRow = tuple[int, list[str] | None, LoadRow | list[RowError], str]
-# (bytes read so far, slot epoch, rows): a new epoch means every slot before it is forgotten.
-Batch = tuple[int, int, list[CheckedRow]]
+# (bytes read so far, slot epoch, rows, the details of the people and of the addresses its
+# rows first name): a new epoch means every slot before it is forgotten.
+Batch = tuple[int, int, list[CheckedRow], list[RecordDetails], list[RecordDetails]]
 
 
 def checked_batches(config: CheckerConfig, *, parallel: bool | None = None) -> Iterator[Batch]:
@@ -189,10 +194,10 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
             keep = config.keep_raw or isinstance(result, list)
             batch.append((row.number, row.raw if keep else None, result, reference))
             if len(batch) >= BATCH_ITEMS:
-                yield source.bytes_read(), to_load_row.epoch, batch
+                yield source.bytes_read(), to_load_row.epoch, batch, *to_load_row.details_sent()
                 batch = []
                 to_load_row.next_epoch_if_full()
-        yield source.size, to_load_row.epoch, batch
+        yield source.size, to_load_row.epoch, batch, *to_load_row.details_sent()
 
 
 def _in_process(config: CheckerConfig) -> Iterator[Batch]:
@@ -229,7 +234,7 @@ def _in_worker(config: CheckerConfig) -> Iterator[Batch]:
                 return
             received_any = True
             if kind == "batch":
-                yield message[1], message[2], message[3]
+                yield message[1], message[2], message[3], message[4], message[5]
             elif kind == "done":
                 return
             elif kind == "refused":
@@ -352,8 +357,8 @@ def _parse_in_worker(config: CheckerConfig, sender: Connection) -> None:
     collection = HandCollection()
     try:
         with collection:
-            for read, epoch, batch in _batches(config):
-                sender.send_bytes(encoded_message(("batch", read, epoch, batch)))
+            for batch in _batches(config):
+                sender.send_bytes(encoded_message(("batch", *batch)))
                 collection.batch_done()
         sender.send_bytes(encoded_message(("done",)))
     except FileRefused as exc:
