@@ -73,6 +73,14 @@ class IdRuns:
 
     def add(self, ids: Iterable[int]) -> None:
         runs = self.runs
+        if isinstance(ids, range) and ids.step == 1:
+            # A run already (a bulk load's ids): joined in one step, not id by id.
+            if ids:
+                first, last = ids.start, ids.stop - 1
+                if runs and runs[-1][1] + 1 == first:
+                    first = runs.pop()[0]
+                runs.append((first, last))
+            return
         for record_id in ids:
             if runs and runs[-1][1] + 1 == record_id:
                 runs[-1] = (runs[-1][0], record_id)

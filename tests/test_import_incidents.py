@@ -373,6 +373,20 @@ def test_id_runs_join_consecutive_ids_only() -> None:
     assert len(created) == 7
 
 
+@pytest.mark.parametrize("chunks", [
+    [range(4, 7), range(7, 8), [9], range(10, 12), range(3, 4), range(5, 5), [4, 5]],
+    [[4, 5, 6], range(7, 8), range(9, 10), [10, 11], [3], range(4, 6)],
+])
+def test_id_runs_of_ranges_join_as_the_same_ids_one_by_one(chunks: list[Any]) -> None:
+    """Ranges (a bulk load's ids) are joined in one step: the runs are those of their ids
+    added one by one."""
+    by_range, one_by_one = IdRuns(), IdRuns()
+    for chunk in chunks:
+        by_range.add(chunk)
+        one_by_one.add(list(chunk))
+    assert by_range.runs == one_by_one.runs == [(4, 7), (9, 11), (3, 5)]
+
+
 def test_a_records_events_are_its_own_and_the_runs_that_include_it(
         database: Database, tmp_path: Path) -> None:
     run(database, write_csv(tmp_path / "one.csv", [dv("AU-1"), dv("AU-2"), dv("AU-3")]))

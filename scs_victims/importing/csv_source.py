@@ -57,6 +57,9 @@ class CsvRow(NamedTuple):
     problem: str | None = None
 
 
+_new_tuple = tuple.__new__
+
+
 @dataclass
 class CsvSource:
     """An open CSV file: header mapping, encoding, and an iterator over its rows."""
@@ -96,7 +99,8 @@ class CsvSource:
                 if not joined or joined.isspace():
                     continue  # Excel leaves empty rows; they are not records.
                 if len(raw) == width:
-                    yield CsvRow(number, raw, raw)
+                    # tuple.__new__ skips NamedTuple's own __new__, a Python function.
+                    yield _new_tuple(CsvRow, (number, raw, raw, None))
                     continue
                 problem = None
                 if len(raw) > width and any(cell.strip() for cell in raw[width:]):

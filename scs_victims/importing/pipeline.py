@@ -123,11 +123,18 @@ class RowEncoder:
                 # Address values are all text: nothing to convert.
                 address = self.addresses.first_send(address_key, (
                     address_key, uprn, line1, line2, town, postcode, ward_key))
+        # A perpetrator without a key is kept by name (ParsedIncident.perpetrator_name).
+        perpetrator_name = None
+        if not perpetrator_key and (perpetrator_forename or perpetrator_surname):
+            perpetrator_name = (f"{perpetrator_forename} {perpetrator_surname}"
+                                if perpetrator_forename and perpetrator_surname
+                                else perpetrator_forename or perpetrator_surname)
         incident = converted((occurred_on, occurred_time, reported_on, source, description,
-                              None if perpetrator_key else parsed.perpetrator_name,
-                              relationship), self._incident)
-        return (reference, reference_is_new, crime_type.value, fingerprint, ward_key, ward_name,
-                incident, victim, perpetrator, address)
+                              perpetrator_name, relationship), self._incident)
+        # _value_ rather than the enum's value property: the same text, without a Python-level
+        # property call on every row.
+        return (reference, reference_is_new, crime_type._value_, fingerprint, ward_key,
+                ward_name, incident, victim, perpetrator, address)
 
     def details_sent(self) -> tuple[list[RecordDetails], list[RecordDetails]]:
         """The people and addresses first named since the last call: the current batch's."""

@@ -290,13 +290,14 @@ class IdAllocator:
             largest = connection.execute(select(func.max(table.c[column]))).scalar()
             self._next = (largest or 0) + 1
 
-    def take(self, count: int) -> list[int]:
+    def take(self, count: int) -> Sequence[int]:
+        """``count`` new ids: a ``range`` on SQLite (consecutive), a list elsewhere."""
         if count <= 0:
             return []
         if self._next is not None:
             first = self._next
             self._next += count
-            return list(range(first, first + count))
+            return range(first, first + count)
         return list(self._connection.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, :column)) "
                  "FROM generate_series(1, :count)"),
