@@ -1,4 +1,4 @@
-"""The append-only audit log: who did what to which record, written in the same transaction.
+"""The append-only audit log: who did what to which record, and who looked, in a hash chain.
 
 Details go to the database only; they may hold personal data and are never logged to files.
 
@@ -6,32 +6,93 @@ An event names one record (``entity_id``) or, for the records an import creates,
 consecutive ids (``entity_id`` to ``last_entity_id``): a million-row import writes a handful
 of events instead of millions, and every record it created is still named by exactly one.
 ``events_for`` finds a record's events of both kinds.
+
+Each event carries the hash of the one before it and its own hash over that and its fields
+(``event_hash``), so ``verify_chain`` finds a deleted, inserted or altered event. The chain
+has no secret: it shows tampering by anyone who edits the file with another tool, not by
+someone who recomputes every later hash (the README says so).
+
+The actor is whoever the use-case layer signed in (``acting_as``); work done with no one
+signed in (a migration, a test calling a service directly) is the ``system``'s.
 """
 
 from __future__ import annotations
 
-import getpass
+import hashlib
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from scs_victims.storage.models import AuditEvent
 
+GENESIS_HASH = "0" * 64
+# Any number: PostgreSQL writers queue on it so that the chain never forks (SQLite has one
+# writer at a time anyway).
+_PG_CHAIN_LOCK = 0x5C5A0D17
+
 
 @cache
-def current_actor() -> str:
-    """The operating-system user: who did it, until the app has accounts of its own."""
+def os_login() -> str | None:
+    """The operating-system login, from the operating system itself (not from USERNAME or
+    LOGNAME, which anyone can set)."""
     try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some service environments
-        return "unknown"
+        if os.name == "nt":
+            import ctypes
+
+            size = ctypes.c_ulong(257)
+            buffer = ctypes.create_unicode_buffer(size.value)
+            windll = getattr(ctypes, "windll")  # noqa: B009 - absent on POSIX, for mypy
+            if windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+                return str(buffer.value)
+            return None
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except Exception:  # noqa: BLE001 - a login without a name (some service accounts)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who an event is attributed to: the signed-in account and the login beside it."""
+
+    name: str
+    account_id: int | None
+    os_login: str | None
+
+
+SYSTEM = "system"
+_acting: ContextVar[Actor | None] = ContextVar("scs_victims_actor", default=None)
+
+
+def current() -> Actor:
+    actor = _acting.get()
+    return actor if actor is not None else Actor(SYSTEM, None, os_login())
+
+
+def current_actor() -> str:
+    """The name events and records written now are attributed to."""
+    return current().name
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Attribute everything written in this block (on this thread) to ``actor``."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
 
 
 def _json_default(value: object) -> str:
@@ -45,6 +106,55 @@ def _detail_text(detail: dict[str, Any] | None) -> str | None:
                                                    sort_keys=True)
 
 
+def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str,
+               account_id: int | None, login: str | None, action: str, entity: str,
+               entity_id: int | None, last_entity_id: int | None, detail: str | None) -> str:
+    """The one definition of an event's hash: SHA-256 of the previous hash and the fields."""
+    fields = [event_id, at.isoformat(timespec="microseconds"), actor, account_id, login,
+              action, entity, entity_id, last_entity_id, detail]
+    text = prev_hash + json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chain_end(connection: Connection | Session) -> tuple[int, str]:
+    """The next event's id and the hash it links to."""
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    if bind.dialect.name == "postgresql":
+        connection.execute(select(_pg_lock()))
+    # max() of the key is read from the end of the table's b-tree: no scan, whatever its size.
+    newest = select(func.max(AuditEvent.id)).scalar_subquery()
+    last = connection.execute(
+        select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id == newest)
+    ).first()
+    return (1, GENESIS_HASH) if last is None else (last[0] + 1, last[1])
+
+
+def _pg_lock() -> Any:
+    return func.pg_advisory_xact_lock(_PG_CHAIN_LOCK)
+
+
+def _chained(connection: Connection | Session, events: list[dict[str, Any]]) -> None:
+    """Give each event its id and links, then insert them all."""
+    next_id, prev = _chain_end(connection)
+    for event in events:
+        event["id"] = next_id
+        event["prev_hash"] = prev
+        event["hash"] = prev = event_hash(
+            prev, next_id, event["at"], event["actor"], event["account_id"],
+            event["os_login"], event["action"], event["entity"], event["entity_id"],
+            event["last_entity_id"], event["detail"])
+        next_id += 1
+    connection.execute(insert(AuditEvent), events)
+
+
+def _event(action: str, entity: str, entity_id: int | None, detail: str | None, at: datetime,
+           last_entity_id: int | None = None) -> dict[str, Any]:
+    actor = current()
+    return {"at": at, "actor": actor.name, "account_id": actor.account_id,
+            "os_login": actor.os_login, "action": action, "entity": entity,
+            "entity_id": entity_id, "last_entity_id": last_entity_id, "detail": detail}
+
+
 def record(
     session: Session,
     action: str,
@@ -53,16 +163,8 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit event inside the caller's transaction."""
-    session.execute(
-        insert(AuditEvent).values(
-            at=datetime.now(),
-            actor=current_actor(),
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=_detail_text(detail),
-        )
-    )
+    _chained(session, [_event(action, entity, entity_id, _detail_text(detail),
+                              datetime.now())])
 
 
 class IdRuns:
@@ -95,12 +197,10 @@ def record_created(connection: Connection, entity: str, created: IdRuns, at: dat
                    detail: dict[str, Any] | None = None) -> None:
     """One ``insert`` event per run of created ids (a single record's run names it alone)."""
     text = _detail_text(detail)
-    actor = current_actor()
-    rows = [{"at": at, "actor": actor, "action": "insert", "entity": entity,
-             "entity_id": first, "last_entity_id": last if last != first else None,
-             "detail": text} for first, last in created.runs]
+    rows = [_event("insert", entity, first, text, at, last if last != first else None)
+            for first, last in created.runs]
     if rows:
-        connection.execute(insert(AuditEvent), rows)
+        _chained(connection, rows)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,21 @@ class InputRefused(UserError):
     """Input was refused and nothing was changed."""
 
 
+class FormInvalid(InputRefused):
+    """A form was refused and nothing was saved; ``errors`` maps a field name (an
+    ``IncidentInput`` field, ``reason`` for a deletion, an account's ``name``...) to what is
+    wrong with it, so the form can highlight that field."""
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        self.errors: dict[str, str] = dict(errors)
+        if message is None:
+            names = ", ".join(self.errors)
+            plural = "s need" if len(self.errors) != 1 else " needs"
+            message = f"Nothing was saved: {len(self.errors)} field{plural} correcting " \
+                      f"({names})."
+        super().__init__(message)
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One problem in one row of a file, with Excel's row number (the header is row 1)."""

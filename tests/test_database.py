@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import exc, text
 
+from scs_victims.audit import record
 from scs_victims.errors import Cancelled, DatabaseError, DatabaseTooNew
 from scs_victims.storage import database as database_module
 from scs_victims.storage import migrate
@@ -36,10 +36,7 @@ def _add_rows(database: Database, how_many: int = 3) -> None:
                 "INSERT INTO wards (name, name_key, position, population, listed) "
                 "VALUES (:name, :key, :position, 1000, 1)"),
                 {"name": f"Ward {number}", "key": f"ward {number}", "position": number})
-            session.execute(text(
-                "INSERT INTO audit_events (at, actor, action, entity, entity_id) "
-                "VALUES (:at, 'tester', 'load', 'ward', :id)"),
-                {"at": datetime(2025, 1, 1, 9, number), "id": number})
+            record(session, "load", "ward", number)
 
 
 def _stamp(path: Path, revision: str) -> None:
@@ -412,7 +409,6 @@ def test_the_audit_log_refuses_update_and_delete(database: Database, statement: 
     assert snapshot(database.path, ("audit_events",)) == before
     # Appending still works.
     with database.session() as session:
-        session.execute(text("INSERT INTO audit_events (at, actor, action, entity) "
-                             "VALUES ('2025-01-02 00:00:00', 'tester', 'setting', 'rules')"))
+        record(session, "setting", "rules", None)
     after = snapshot(database.path, ("audit_events",))["audit_events"]
     assert after.rows == before["audit_events"].rows + 1

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from scs_victims.audit import record
 from scs_victims.domain.periods import PeriodKind, periods_between
 from scs_victims.exports import figures_csv_text
 from scs_victims.figures import compute_figures
@@ -24,7 +25,7 @@ from scs_victims.importing.incidents import import_incidents
 from scs_victims.importing.wards import load_wards
 from scs_victims.services.incidents import IncidentInput, create_incident
 from scs_victims.storage.database import Database, open_database
-from scs_victims.storage.models import AuditEvent, Incident
+from scs_victims.storage.models import Incident
 
 SERVER_URL = os.environ.get("SCS_TEST_POSTGRES_URL")
 
@@ -81,7 +82,6 @@ def test_adding_an_incident_flags_the_repeat(pg_database: Database, shared_data:
 def test_the_audit_log_is_append_only(pg_database: Database) -> None:
     with pg_database.session() as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
-        session.add(AuditEvent(at=date(2026, 1, 1), actor="test", action="insert",
-                               entity="incident", entity_id=1))
+        record(session, "insert", "incident", 1)
     with pytest.raises(DBAPIError), pg_database.session() as session:
         session.execute(text("UPDATE audit_events SET actor = 'someone else'"))

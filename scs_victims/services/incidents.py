@@ -34,7 +34,7 @@ from scs_victims.audit import record
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.dates import order_key
 from scs_victims.domain.identity import normalise_postcode
-from scs_victims.errors import InputRefused, NotFound, RowError, UserError
+from scs_victims.errors import FormInvalid, NotFound, RowError, UserError
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, ParsedIncident, RowChecker
 from scs_victims.repeats import Subject, clear_flags, refresh_subject_ids, refresh_subjects
 from scs_victims.settings import RuleSettings, load_rules
@@ -105,20 +105,6 @@ def _cell(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-class FormInvalid(InputRefused):
-    """The form was refused and nothing was saved; ``errors`` maps a field name (an
-    ``IncidentInput`` field, or ``reason`` for a deletion) to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
-        self.errors: dict[str, str] = dict(errors)
-        if message is None:
-            names = ", ".join(self.errors)
-            plural = "s need" if len(self.errors) != 1 else " needs"
-            message = f"The incident was not saved: {len(self.errors)} field{plural} correcting " \
-                      f"({names})."
-        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)

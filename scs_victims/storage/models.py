@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -115,6 +116,11 @@ class Person(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # A restricted record (a colleague's family, a high-profile case): counted as any other,
+    # shown by name only to supervisors, opened by others with a logged reason.
+    restricted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    restricted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    restricted_by: Mapped[str | None] = mapped_column(String(120))
 
     __table_args__ = (
         CheckConstraint(one_of("gender", ("female", "male", "other", "unknown"), or_null=True),
@@ -230,33 +236,79 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+# Every kind of audit event (``audit list --kind``); frozen in migrations when it changes.
+AUDIT_ACTIONS = (
+    "insert", "update", "delete", "restore", "merge", "unmerge", "import", "setting",
+    "recompute", "load", "sign_in", "sign_in_failed", "sign_out", "view", "search", "print",
+    "export", "refused", "break_glass", "user", "restrict", "backup", "unlock",
+)  # fmt: skip
+
+
 class AuditEvent(Base):
-    """Append-only: storage forbids UPDATE and DELETE on this table (see the migration)."""
+    """Append-only: storage forbids UPDATE and DELETE on this table (see the migration).
+
+    Each event carries the hash of the one before it (``prev_hash``) and its own (``hash``,
+    over ``prev_hash`` and its fields: scs_victims.audit.event_hash), so a deleted, inserted
+    or altered event breaks the chain where it happened.
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+    # The signed-in account's name (or "system" for work no one signed in for).
     actor: Mapped[str] = mapped_column(String(120))
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    # The operating-system login beside it, read from the operating system.
+    os_login: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     # Set on an event about a run of records, ids entity_id..last_entity_id (an import's).
     last_entity_id: Mapped[int | None] = mapped_column(Integer)
-    # What changed, as JSON of field names and values; never logged to files.
+    # What changed or was seen, as JSON; never logged to files.
     detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
-        CheckConstraint(
-            "action IN ('insert', 'update', 'delete', 'restore', 'merge', 'unmerge', 'import', "
-            "'setting', 'recompute', 'load')",
-            name="action_known",
-        ),
+        CheckConstraint(one_of("action", AUDIT_ACTIONS), name="action_known"),
         Index("ix_audit_events_entity", "entity", "entity_id"),
         # The few events about runs of records, for finding those that include one id.
         Index("ix_audit_events_runs", "entity", "entity_id",
               sqlite_where=text("last_entity_id IS NOT NULL"),
               postgresql_where=text("last_entity_id IS NOT NULL")),
+        Index("ix_audit_events_actor_at", "actor", "at"),
+        Index("ix_audit_events_action_at", "action", "at"),
+    )
+
+
+USER_ROLES = ("officer", "marac", "supervisor", "analyst", "auditor", "admin")
+
+
+class User(Base):
+    """A named account. Never deleted (its audit trail stays attributable): disabled."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Compared case-insensitively: stored as typed, unique in lower case.
+    name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Wrong passwords since the last good sign-in (shown to administrators).
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint(one_of("role", USER_ROLES), name="role_known"),
     )
 
 
