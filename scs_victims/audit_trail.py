@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -52,8 +53,8 @@ class AuditRow:
         return f"{self.entity} {self.entity_id}"
 
 
-def _filtered(query: Select[tuple[AuditEvent]], wanted: AuditFilter
-              ) -> Select[tuple[AuditEvent]]:
+def _filtered(query: Select[Any], wanted: AuditFilter
+              ) -> Select[Any]:
     if wanted.user:
         query = query.where(AuditEvent.actor == wanted.user)
     if wanted.kind:

@@ -7,24 +7,37 @@ anything else is a bug: it is logged with its traceback and the user sees a gene
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class ScsError(Exception):
-    """Base of every exception the core raises on purpose."""
+    """Base of every exception the core raises on purpose.
+
+    ``code`` classifies it for callers (the command line's exit status, the desktop app's
+    handling, tests), so nothing depends on the wording of a message.
+    """
+
+    code: ClassVar[str] = "error"
 
 
 class UserError(ScsError):
     """Something the user can put right: bad input, a refused operation, a missing file."""
 
+    code = "user_error"
+
 
 class InputRefused(UserError):
     """Input was refused and nothing was changed."""
+
+    code = "input_refused"
 
 
 class FormInvalid(InputRefused):
     """A form was refused and nothing was saved; ``errors`` maps a field name (an
     ``IncidentInput`` field, ``reason`` for a deletion, an account's ``name``...) to what is
     wrong with it, so the form can highlight that field."""
+
+    code = "form_invalid"
 
     def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
         self.errors: dict[str, str] = dict(errors)
@@ -53,6 +66,8 @@ class RowError:
 class FileRefused(InputRefused):
     """A whole file was refused; ``errors`` lists every row problem found."""
 
+    code = "file_refused"
+
     def __init__(self, message: str, errors: list[RowError] | None = None,
                  total: int | None = None) -> None:
         super().__init__(message)
@@ -64,22 +79,53 @@ class FileRefused(InputRefused):
 class DatabaseError(UserError):
     """The database cannot be used as it is (written by a newer version, corrupt, locked)."""
 
+    code = "database"
+
 
 class DatabaseTooNew(DatabaseError):
     """The database was written by a newer version of SCS Victims."""
+
+    code = "database_too_new"
 
 
 class ConcurrentChange(UserError):
     """Another writer changed the same records at the same moment; retrying will work."""
 
+    code = "concurrent_change"
+
 
 class NotFound(UserError):
     """A record the user asked for does not exist (or was deleted)."""
+
+    code = "not_found"
 
 
 class Cancelled(ScsError):
     """Long work was cancelled by the user; whatever it had done was rolled back."""
 
+    code = "cancelled"
+
 
 class Bug(ScsError):
     """An internal invariant failed: a defect in SCS Victims, never the user's fault."""
+
+    code = "bug"
+
+
+class NotAllowed(UserError):
+    """The signed-in account's role does not allow this; nothing changed and the refusal was
+    recorded in the audit log."""
+
+    code = "not_allowed"
+
+
+class SignInRefused(UserError):
+    """A wrong user name or password, or a disabled account; the failure was recorded."""
+
+    code = "sign_in_refused"
+
+
+class NoAccounts(UserError):
+    """The database has no user accounts yet: its first administrator must be created."""
+
+    code = "no_accounts"

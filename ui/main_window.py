@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from scs_victims.demo import load_demo_borough
 from scs_victims.settings import load_area
+from scs_victims.actions.changes import OpChanges
 from ui.about import show_about
 from ui.alerts.page import AlertsPage
 from ui.context import AppContext, IncidentFilter
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        self._stale: set[QWidget] = set()  # screens to refresh when next shown
         self.setObjectName("mainWindow")
         self.setMinimumSize(QSize(900, 600))
         self.dashboard = DashboardPage(context)
@@ -159,7 +161,7 @@ class MainWindow(QMainWindow):
         signals.open_person.connect(self.people.open_person)
         signals.show_incidents.connect(self.show_incidents)
         signals.show_people.connect(self.show_people)
-        signals.data_changed.connect(self.refresh)
+        signals.data_changed.connect(self.on_changes)
         signals.settings_changed.connect(self.update_title)
         self.dashboard.open_alerts.connect(self.show_alerts)
         self.dashboard.open_marac.connect(self.show_marac_meetings)
@@ -171,6 +173,9 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
+        if page in self._stale and hasattr(page, "refresh"):
+            self._stale.discard(page)
+            page.refresh()
         if hasattr(page, "on_shown"):
             page.on_shown()
 
@@ -181,9 +186,24 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(self.stack.indexOf(page))
 
     def refresh(self) -> None:
+        """Read everything again (the Refresh command)."""
+        self._stale.clear()
         for _title, page in self.pages:
             if hasattr(page, "refresh"):
                 page.refresh()
+
+    def on_changes(self, changes: OpChanges) -> None:
+        """After a write: the screens it concerns (their ``REFRESH_ON``) refresh, the one in
+        view at once and the others when next shown."""
+        for _title, page in self.pages:
+            concerns: tuple[str, ...] | None = getattr(page, "REFRESH_ON", None)
+            if not hasattr(page, "refresh") or (concerns is not None
+                                                and not changes.any(*concerns)):
+                continue
+            if page is self.current_page():
+                page.refresh()
+            else:
+                self._stale.add(page)
 
     def focus_search(self) -> None:
         page = self.current_page()

@@ -3,7 +3,9 @@
 Every call into the core runs on a worker thread, so the window never freezes. Long work
 gets a progress dialog with Cancel; cancelling makes the core's progress callback raise
 ``Cancelled``, whose transaction then rolls back. Results come back on the UI thread; errors
-go to one handler (``ui.errors.show_error`` unless a test puts a recorder in its place).
+go to one handler (``ui.errors.show_error`` unless a test puts a recorder in its place). An
+action's ``Changed`` result is unwrapped: its value goes to the caller, its ``OpChanges`` to
+``changes_listener`` (the app-wide ``data_changed`` signal), after the caller has seen it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from scs_victims.actions.changes import Changed, OpChanges
 from scs_victims.errors import Cancelled
 from scs_victims.progress import ProgressCallback
 
@@ -108,13 +111,14 @@ class Operations(QObject):
         self._running: set[Task[Any]] = set()
         self._latest: dict[str, Task[Any]] = {}
         self._shutting_down = False
+        self.changes_listener: Callable[[OpChanges], None] | None = None
 
     @property
     def busy(self) -> bool:
         return bool(self._running)
 
     def run(self, work: Callable[[ProgressCallback], T],
-            on_success: Callable[[T], None] | None = None, *,
+            on_success: Callable[[Any], None] | None = None, *,
             parent: QWidget | None = None, label: str | None = None,
             on_failure: Callable[[BaseException], bool] | None = None,
             latest_key: str | None = None) -> Task[T]:
@@ -146,10 +150,18 @@ class Operations(QObject):
         def succeeded(result: T) -> None:
             superseded = latest_key is not None and self._latest.get(latest_key) is not task
             finish()
-            if parent is not None and not shiboken6.isValid(parent):
-                return  # the screen that asked has been closed: nobody to show it to
-            if on_success is not None and not superseded:
-                on_success(result)
+            value: Any = result
+            changes: OpChanges | None = None
+            if isinstance(result, Changed):
+                value, changes = result.value, result.changes
+            try:
+                if parent is not None and not shiboken6.isValid(parent):
+                    return  # the screen that asked has been closed: nobody to show it to
+                if on_success is not None and not superseded:
+                    on_success(value)
+            finally:
+                if changes and self.changes_listener is not None:
+                    self.changes_listener(changes)
 
         def failed(error: BaseException) -> None:
             superseded = latest_key is not None and self._latest.get(latest_key) is not task

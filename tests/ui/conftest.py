@@ -12,8 +12,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from scs_victims.accounts import Role
 from scs_victims.demo import load_demo_borough
 from scs_victims.storage.database import Database, open_database
+from tests.helpers.accounts import signed_in
 from ui.context import AppContext, AppSignals
 from ui.operations import Operations
 
@@ -27,6 +29,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = open_database(path)
     try:
         load_demo_borough(database, DEMO_INCIDENTS, seed=3)
+        signed_in(database)  # the test administrator, hashed once for every copy
     finally:
         database.close()
     return path
@@ -69,8 +72,8 @@ def make_context(qtbot: Any, qsettings: QSettings, errors: ErrorRecorder
     del qtbot  # requested so that a QApplication exists before any QObject is made
     contexts: list[AppContext] = []
 
-    def make(database: Database) -> AppContext:
-        context = AppContext(database=database, operations=Operations(errors),
+    def make(database: Database, role: Role = Role.ADMIN) -> AppContext:
+        context = AppContext(user=signed_in(database, role), operations=Operations(errors),
                              settings=qsettings, signals=AppSignals())
         contexts.append(context)
         return context
