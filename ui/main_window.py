@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions.changes import OpChanges
 from scs_victims.demo import load_demo_borough
 from scs_victims.settings import load_area
-from scs_victims.actions.changes import OpChanges
 from ui.about import show_about
 from ui.alerts.page import AlertsPage
 from ui.context import AppContext, IncidentFilter
