@@ -143,6 +143,13 @@ def _check_still_allowed(session: Session, user: SignedIn) -> None:
         user.account = current
 
 
+def confirm_account(user: SignedIn) -> None:
+    """For work that opens its own sessions (imports, backups, the demo borough): the account
+    is still enabled, and its role current, before the work starts."""
+    with user.database.session() as session:
+        _check_still_allowed(session, user)
+
+
 @contextmanager
 def writing(user: SignedIn, stop: Callable[[], bool] | None = None) -> Iterator[Session]:
     """One unit of work as ``user``: commits when the block ends, rolls back if it raises."""
