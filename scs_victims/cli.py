@@ -15,17 +15,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from scs_victims import __version__
+from scs_victims.actions.base import SignedIn
+from scs_victims.actions.opening import open_store, schema_update_needed
+from scs_victims.actions.permissions import Permission
+from scs_victims.cli_accounts import (
+    add_account_commands,
+    audit_command,
+    initialise,
+    password_command,
+    sign_in_from_terminal,
+    users_command,
+)
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.domain.periods import PeriodKind, period_containing, periods_between
+from scs_victims.domain.periods import PeriodKind, period_containing
 from scs_victims.domain.rates import format_rate
 from scs_victims.errors import Cancelled, FileRefused, UserError
 from scs_victims.logs import configure_file_logging
-from scs_victims.storage.database import Database, open_database, schema_update_needed
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from scs_victims.figures import FigureRow
     from scs_victims.importing.incidents import ImportSummary
 
@@ -114,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("recompute", help="recompute every repeat flag")
     commands.add_parser("check", help="check the database file is sound")
+    commands.add_parser("backup", help="a checked copy of the database in its backups folder")
+    add_account_commands(commands, _date)
     return parser
 
 
@@ -256,32 +266,26 @@ def _run_desktop(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
 
 
-def _overview(database: Database, _args: argparse.Namespace) -> int:
+def _overview(user: SignedIn, _args: argparse.Namespace) -> int:
     """Without the desktop front end: what is in the database, and this year's figures."""
-    from sqlalchemy import func, select
+    from scs_victims.actions import maintenance
 
-    from scs_victims.figures import compute_figures
-    from scs_victims.storage.models import Incident
-
-    with database.session() as session:
-        count = session.scalar(select(func.count()).select_from(Incident)
-                               .where(Incident.deleted_at.is_(None))) or 0
-    print(f"SCS Victims {__version__}: database {database.location}")
-    if not count:
-        if sys.stdin.isatty() and input("The database is empty. Load the demo borough "
-                                        "(synthetic people)? [Y/n] ").strip().lower() in {"", "y",
-                                                                                       "yes"}:
+    today = date.today()
+    overview = maintenance.overview(user, today)
+    print(f"SCS Victims {__version__}: database {user.location}")
+    if not overview.incidents:
+        if sys.stdin.isatty() and user.can(Permission.MAINTAIN) and input(
+                "The database is empty. Load the demo borough (synthetic people)? [Y/n] "
+        ).strip().lower() in {"", "y", "yes"}:
             args = argparse.Namespace(incidents=20_000, seed=1)
-            _demo(database, args)
-            return _overview(database, args)
+            _demo(user, args)
+            return _overview(user, args)
         print("It holds no incidents yet. Try:  scs-victims demo   or   "
               "scs-victims import incidents FILE.csv")
         return EXIT_OK
-    today = date.today()
     year = period_containing(today, PeriodKind.FINANCIAL_YEAR)
-    with database.session() as session:
-        rows = compute_figures(session, periods_between(year.start, today, PeriodKind.QUARTER))
-    print(f"{count} incidents. Financial year {year.label} so far, whole area:")
+    rows: list[FigureRow] = overview.rows  # type: ignore[assignment]
+    print(f"{overview.incidents} incidents. Financial year {year.label} so far, whole area:")
     print(f"  {'period':<11} {'type':<9} {'incidents':>9} {'victims':>8} "
           f"{'repeat victims %':>16} {'repeat incidents %':>18}")
     for row in rows:
@@ -296,34 +300,39 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _dispatch_to(_HANDLERS[args.command], args)
 
 
-def _dispatch_to(handler: Callable[[Database, argparse.Namespace], int],
-                 args: argparse.Namespace) -> int:
+Handler = Callable[[SignedIn, argparse.Namespace], int]
+
+
+def _dispatch_to(handler: Handler, args: argparse.Namespace) -> int:
+    """Open the database (updating it first if need be), sign in, run the command."""
     if schema_update_needed(args.db):
         _say("Updating the database for this version of SCS Victims (a backup copy is made "
              "first); on a large database this takes a minute or two.")
-    database = open_database(args.db)
+    database = open_store(args.db)
     try:
-        return handler(database, args)
+        if args.command == "init":
+            return initialise(database)
+        user = sign_in_from_terminal(database)
+        if user.account.must_change_password and args.command != "password":
+            raise UserError("Your password was reset: choose a new one first with "
+                            f"'scs-victims --db \"{user.location}\" password'.")
+        return handler(user, args)
     finally:
         database.close()
 
 
-def _wards(database: Database, args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from scs_victims.importing.wards import load_wards
-    from scs_victims.storage.models import Ward
+def _wards(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions import settings
 
     if args.wards_command == "load":
-        summary = load_wards(database, args.file)
+        summary = settings.load_wards_file(user, args.file).value
         _say(f"Loaded {args.file.name}: {summary.added} wards added, {summary.updated} updated, "
              f"{summary.removed} removed.", sys.stdout)
         _mention_unknown_columns(summary.unknown_columns)
         return EXIT_OK
-    with database.session() as session:
-        for ward in session.scalars(select(Ward).order_by(Ward.position)):
-            print(f"{ward.name}\t{ward.code or ''}\t{ward.population or ''}\t"
-                  f"{ward.households or ''}")
+    for ward in settings.list_wards(user):
+        print(f"{ward.name}\t{ward.code or ''}\t{ward.population or ''}\t"
+              f"{ward.households or ''}")
     return EXIT_OK
 
 
@@ -367,83 +376,57 @@ def _report_import(file_name: str, summary: ImportSummary, noun: str) -> int:
     return EXIT_OK
 
 
-def _import(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.importing.incidents import import_incidents
+def _import(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.imports import import_incidents
 
     progress = _ProgressLine(f"Importing {args.file.name}")
     try:
-        summary = import_incidents(database, args.file, skip_invalid=args.skip_invalid,
-                                   rejects_path=args.rejects, progress=progress)
+        summary = import_incidents(user, args.file, skip_invalid=args.skip_invalid,
+                                   rejects_path=args.rejects, progress=progress).value
     finally:
         progress.finish()
     return _report_import(args.file.name, summary, "incidents")
 
 
-def _figures(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.exports import figures_csv_text, write_text_atomically
-    from scs_victims.figures import compute_figures
-    from scs_victims.reports.suppression import suppress_figures
+def _figures(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.figures import export_figures
 
     if args.last < args.first:
         raise UserError("--to must not be before --from.")
     if args.format == "xlsx" and args.out == "-":
         raise UserError("A workbook needs a file: give --out FILE.xlsx.")
-    periods = periods_between(args.first, args.last, PeriodKind(args.by))
     types = [CrimeType(value) for value in args.types] if args.types else list(CRIME_TYPES)
-    with database.session() as session:
-        rows = compute_figures(session, periods, types, by_ward=args.by_ward)
-        if args.format == "xlsx":
-            _figures_workbook(session, Path(args.out), rows, args)
-            _say(f"Wrote {len(rows)} rows to {args.out}.", sys.stdout)
-            return EXIT_OK
-    text = figures_csv_text(suppress_figures(rows) if args.publish else rows)
-    if args.out == "-":
-        sys.stdout.write(text)
+    out = None if args.out == "-" else Path(args.out)
+    written = export_figures(user, out, args.first, args.last, PeriodKind(args.by), types,
+                             by_ward=args.by_ward, fmt=args.format, publish=args.publish)
+    if written.csv_text is not None:
+        sys.stdout.write(written.csv_text)
     else:
-        write_text_atomically(Path(args.out), text)
-        _say(f"Wrote {len(rows)} rows to {args.out}.", sys.stdout)
+        _say(f"Wrote {written.rows} rows to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
-def _figures_workbook(session: Session, path: Path, rows: list[FigureRow],
-                      args: argparse.Namespace) -> None:
-    from scs_victims.reports.workbook import figures_definitions, write_figures_workbook
-    from scs_victims.settings import load_area, load_rules
-
-    area = load_area(session)
-    periods = sorted({row.period for row in rows})
-    label = (periods[0].label if len(periods) == 1 else
-             f"{args.first:%d/%m/%Y} to {args.last:%d/%m/%Y}")
-    write_figures_workbook(
-        path, rows, area_name=area.area_name, period_label=label,
-        marking=area.protective_marking, publish=args.publish,
-        definitions=figures_definitions(load_rules(session), first=args.first,
-                                        last=args.last, publish=args.publish))
-
-
-def _export(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.reports.incident_list import export_incident_list
+def _export(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.reports import export_incident_list
 
     if args.last < args.first:
         raise UserError("--to must not be before --from.")
     types = [CrimeType(value) for value in args.types] if args.types else []
     progress = _ProgressLine(f"Writing {args.out.name}")
     try:
-        with database.session() as session:
-            written = export_incident_list(session, args.out, args.first, args.last, types,
-                                           args.format, progress=progress)
+        written = export_incident_list(user, args.out, args.first, args.last, types,
+                                       args.format, progress=progress)
     finally:
         progress.finish()
     _say(f"Wrote {written} incidents to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
-def _alerts(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.alerts import compute_alerts
+def _alerts(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.alerts import current_alerts
 
     on = args.on or date.today()
-    with database.session() as session:
-        alerts = compute_alerts(session, on)
+    alerts = current_alerts(user, on)
     if not alerts:
         print(f"No alerts on {on:%d/%m/%Y}.")
         return EXIT_OK
@@ -453,37 +436,35 @@ def _alerts(database: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _demo(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.demo import load_demo_borough
+def _demo(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.maintenance import load_demo
 
     if args.incidents < 1:
         raise UserError("--incidents must be 1 or more.")
     progress = _ProgressLine("Loading the demo borough")
     try:
-        imported = load_demo_borough(database, args.incidents, args.seed, progress)
+        imported = load_demo(user, args.incidents, args.seed, progress).value
     finally:
         progress.finish()
-    print(f"The demo borough is ready in {database.location}: {imported} synthetic "
+    print(f"The demo borough is ready in {user.location}: {imported} synthetic "
           "incidents.")
     return EXIT_OK
 
 
-def _settings(database: Database, args: argparse.Namespace) -> int:
+def _settings(user: SignedIn, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from scs_victims.services.rules import change_rules, parse_rule_value
-    from scs_victims.settings import load_rules
+    from scs_victims.actions import settings
+    from scs_victims.services.rules import parse_rule_value
 
     if args.settings_command == "show":
-        with database.session() as session:
-            for name, value in asdict(load_rules(session)).items():
-                print(f"{name} = {'yes' if value is True else 'no' if value is False else value}")
+        for name, value in asdict(settings.rules(user)).items():
+            print(f"{name} = {'yes' if value is True else 'no' if value is False else value}")
         return EXIT_OK
     value = parse_rule_value(args.name, args.value)
     progress = _ProgressLine("Recomputing repeats")
     try:
-        with database.session() as session:
-            change = change_rules(session, {args.name: value}, progress)
+        change = settings.change_rules(user, {args.name: value}, progress).value
     finally:
         progress.finish()
     print(f"{args.name} is now {args.value}."
@@ -492,107 +473,95 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _recompute(database: Database, _args: argparse.Namespace) -> int:
-    from scs_victims.repeats import recompute_all
+def _recompute(user: SignedIn, _args: argparse.Namespace) -> int:
+    from scs_victims.actions.maintenance import recompute
 
     progress = _ProgressLine("Recomputing repeats")
     try:
-        with database.session() as session:
-            changed = recompute_all(session, progress=progress)
+        changed = recompute(user, progress).value
     finally:
         progress.finish()
     print(f"Repeat flags recomputed: {changed} changed.")
     return EXIT_OK
 
 
-def _check(database: Database, _args: argparse.Namespace) -> int:
-    problems = database.integrity_problems()
+def _check(user: SignedIn, _args: argparse.Namespace) -> int:
+    from scs_victims.actions.maintenance import check_file
+
+    problems = check_file(user)
     if problems:
-        _say(f"{database.location} has problems: {'; '.join(problems[:5])}")
+        _say(f"{user.location} has problems: {'; '.join(problems[:5])}")
         return EXIT_REFUSED
-    print(f"{database.location} is sound.")
+    print(f"{user.location} is sound.")
     return EXIT_OK
 
 
-def _marac(database: Database, args: argparse.Namespace) -> int:
-    return _MARAC_HANDLERS[args.marac_command](database, args)
+def _backup(user: SignedIn, _args: argparse.Namespace) -> int:
+    from scs_victims.actions.maintenance import back_up
+
+    backup = back_up(user).value
+    print(f"Backed up to {backup.path}.")
+    return EXIT_OK
 
 
-def _marac_import(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.marac.importing import import_referrals
+def _marac(user: SignedIn, args: argparse.Namespace) -> int:
+    return _MARAC_HANDLERS[args.marac_command](user, args)
+
+
+def _marac_import(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.marac import import_referrals
 
     progress = _ProgressLine(f"Importing {args.file.name}")
     try:
-        summary = import_referrals(database, args.file, skip_invalid=args.skip_invalid,
-                                   rejects_path=args.rejects, progress=progress)
+        summary = import_referrals(user, args.file, skip_invalid=args.skip_invalid,
+                                   rejects_path=args.rejects, progress=progress).value
     finally:
         progress.finish()
     return _report_import(args.file.name, summary, "MARAC referrals")
 
 
-def _marac_return(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.exports import write_text_atomically
-    from scs_victims.marac.safelives_return import (
-        compute_return,
-        return_csv_text,
-        write_return_xlsx,
-    )
-    from scs_victims.settings import load_area
+def _marac_return(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.marac import export_return
+    from scs_victims.marac.safelives_return import return_csv_text
 
     if args.last < args.first:
         raise UserError("--to must not be before --from.")
     if args.format == "xlsx" and args.out == "-":
         raise UserError("An XLSX return needs a file: give --out FILE.xlsx.")
-    with database.session() as session:
-        result = compute_return(session, args.first, args.last)
-        area_name = load_area(session).area_name
-    if args.format == "xlsx":
-        write_return_xlsx(result, Path(args.out), area_name=area_name)
-    elif args.out == "-":
-        sys.stdout.write(return_csv_text(result))
+    out = None if args.out == "-" else Path(args.out)
+    written = export_return(user, args.first, args.last, args.format, out)
+    if out is None:
+        sys.stdout.write(return_csv_text(written.result))
         return EXIT_OK
-    else:
-        write_text_atomically(Path(args.out), return_csv_text(result))
-    _say(f"Wrote the return for {len(result.meetings)} meetings to {args.out}.", sys.stdout)
+    _say(f"Wrote the return for {len(written.result.meetings)} meetings to {args.out}.",
+         sys.stdout)
     return EXIT_OK
 
 
-def _marac_pack(database: Database, args: argparse.Namespace) -> int:
-    from scs_victims.exports import write_bytes_atomically
-    from scs_victims.marac.documents import (
-        meeting_on_date,
-        render_meeting_pack,
-        render_research_list,
-    )
+def _marac_pack(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.marac import print_meeting_pack
 
-    with database.session() as session:
-        meeting_id = meeting_on_date(session, args.meeting)
-        render = render_research_list if args.research_list else render_meeting_pack
-        pdf = render(session, meeting_id)
-    write_bytes_atomically(args.out, pdf)
+    print_meeting_pack(user, args.meeting, args.out, research_list=args.research_list)
     what = "research list" if args.research_list else "meeting pack"
     _say(f"Wrote the {what} for {args.meeting:%d/%m/%Y} to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
-def _report(database: Database, args: argparse.Namespace) -> int:
+def _report(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.reports import print_quarterly_report
     from scs_victims.domain.periods import parse_period_label
-    from scs_victims.exports import write_bytes_atomically
-    from scs_victims.reports.quarterly import render_quarterly_report
 
     try:
         quarter = parse_period_label(args.quarter)
     except ValueError as exc:
         raise UserError(f"{exc}.") from None
-    with database.session() as session:
-        pdf = render_quarterly_report(session, quarter, publish=args.publish)
-    write_bytes_atomically(args.out, pdf)
+    print_quarterly_report(user, quarter, args.out, publish=args.publish)
     version = " for publication" if args.publish else ""
     _say(f"Wrote the {quarter.label} report{version} to {args.out}.", sys.stdout)
     return EXIT_OK
 
 
-_MARAC_HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+_MARAC_HANDLERS: dict[str, Handler] = {
     "import": _marac_import,
     "return": _marac_return,
     "pack": _marac_pack,
@@ -609,6 +578,11 @@ _HANDLERS = {
     "settings": _settings,
     "recompute": _recompute,
     "check": _check,
+    "backup": _backup,
     "marac": _marac,
     "report": _report,
+    "init": lambda _user, _args: EXIT_OK,  # done before signing in (_dispatch_to)
+    "users": users_command,
+    "audit": audit_command,
+    "password": password_command,
 }

@@ -1,4 +1,5 @@
-"""Settings of the definitions (windows, thresholds) and of the area, with their defaults.
+"""Settings of the definitions (windows, thresholds), of the area and of security (the idle
+lock), with their defaults.
 
 Stored as JSON text in the ``settings`` table; a missing row means the default below.
 """
@@ -78,8 +79,30 @@ class AreaSettings:
     female_population_16_plus: int | None = None
 
 
+IDLE_LOCK_MINUTES_MIN = 1
+IDLE_LOCK_MINUTES_MAX = 240  # four hours: a longer wait is no lock
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """How the desktop app protects an unattended window (issue 16, Build 7)."""
+
+    # The window hides its content and asks for the password again after this long
+    # without input.
+    idle_lock_minutes: int = 10
+
+    def validated(self) -> SecuritySettings:
+        value = self.idle_lock_minutes
+        if (not isinstance(value, int) or isinstance(value, bool)
+                or not IDLE_LOCK_MINUTES_MIN <= value <= IDLE_LOCK_MINUTES_MAX):
+            raise InputRefused(f"The idle lock must be a whole number of minutes between "
+                               f"{IDLE_LOCK_MINUTES_MIN} and {IDLE_LOCK_MINUTES_MAX}.")
+        return self
+
+
 _RULES = "rules"
 _AREA = "area"
+_SECURITY = "security"
 
 
 def _load(session: Session, name: str) -> dict[str, Any]:
@@ -129,3 +152,25 @@ def load_area(session: Session) -> AreaSettings:
 def save_area(session: Session, area: AreaSettings) -> None:
     _store(session, _AREA, asdict(area))
     record(session, "setting", "settings", None, {"area": asdict(area)})
+
+
+def load_security(session: Session) -> SecuritySettings:
+    """The stored security settings; a stored value out of range (edited by hand) gives the
+    default rather than no lock at all."""
+    known = {item.name for item in fields(SecuritySettings)}
+    stored = {key: value for key, value in _load(session, _SECURITY).items() if key in known}
+    try:
+        return replace(SecuritySettings(), **stored).validated()
+    except InputRefused:
+        return SecuritySettings()
+
+
+def save_security(session: Session, security: SecuritySettings) -> SecuritySettings:
+    """Store new security settings (audited when they change); returns the old ones."""
+    security.validated()
+    old = load_security(session)
+    _store(session, _SECURITY, asdict(security))
+    changed = {k: v for k, v in asdict(security).items() if asdict(old)[k] != v}
+    if changed:
+        record(session, "setting", "settings", None, {"security": changed})
+    return old

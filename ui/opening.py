@@ -11,14 +11,9 @@ from enum import Enum
 
 from PySide6.QtCore import QEventLoop, Qt
 
+from scs_victims.actions.opening import BACKING_UP, Database, open_store, schema_update_needed
 from scs_victims.errors import Cancelled
 from scs_victims.progress import ProgressCallback
-from scs_victims.storage.database import (
-    BACKING_UP,
-    Database,
-    open_database,
-    schema_update_needed,
-)
 from ui.operations import Operations, current_task_cancelled
 
 UPDATING_LABEL = ("Updating the database for this version of SCS Victims.\n"
@@ -35,10 +30,10 @@ class Outcome(Enum):
 def open_at_start(location: str, operations: Operations
                   ) -> tuple[Outcome, Database | None]:
     """The database at ``location``, brought up to date; off the UI thread when that means
-    a backup and a migration. Errors of a plain open are raised as ``open_database`` raises
+    a backup and a migration. Errors of a plain open are raised as ``open_store`` raises
     them."""
     if not schema_update_needed(location):
-        return Outcome.OPENED, open_database(location)
+        return Outcome.OPENED, open_store(location)
     opened: list[Database] = []
     outcome = [Outcome.FAILED]
 
@@ -47,7 +42,7 @@ def open_at_start(location: str, operations: Operations
             # Pages of the backup are counted; checking it and migrating have no count.
             progress(done, total if stage == BACKING_UP else None)
 
-        return open_database(location, progress=heard, stop=current_task_cancelled)
+        return open_store(location, progress=heard, stop=current_task_cancelled)
 
     def succeeded(database: Database) -> None:
         opened.append(database)

@@ -1,5 +1,5 @@
 """Small widgets every screen uses: a search box that waits for typing to pause, tables that
-remember their columns and sort, and UK date formatting."""
+remember their columns and sort, fields the core refused, and UK date formatting."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QTableView,
@@ -27,6 +28,30 @@ def uk_date(value: date | datetime | None) -> str:
 
 def uk_date_time(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y %H:%M")
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    """Highlight a field the core refused (a dynamic property the style sheet keys on) and
+    put the reason where assistive technology reads it; ``None`` clears it."""
+    widget.setProperty("invalid", bool(message))
+    widget.setAccessibleDescription(message or "")
+    widget.setStyleSheet("[invalid=\"true\"] { border: 2px solid #c62828; }" if message else "")
+
+
+def error_label() -> QLabel:
+    """A red sentence under a form saying what was refused; hidden while empty."""
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c62828;")  # red error text: it also says what is wrong
+    label.setVisible(False)
+    return label
+
+
+def show_message(label: QLabel, text: str | None) -> None:
+    """Put ``text`` in a label made by ``error_label`` (or hide it when there is none)."""
+    label.setText(text or "")
+    label.setVisible(bool(text))
 
 
 def two_column_body(left: QBoxLayout, right: QBoxLayout) -> QScrollArea:

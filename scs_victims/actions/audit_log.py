@@ -45,6 +45,15 @@ def export_events(user: SignedIn, wanted: AuditFilter, out: Path) -> int:
 
 
 @action(Permission.READ_AUDIT)
+def events_csv(user: SignedIn, wanted: AuditFilter) -> str:
+    """Every event matching ``wanted`` as CSV text (the command line's standard output)."""
+    rows = consult(user, lambda session: audit_rows(session, wanted, limit=None),
+                   lambda rows: [Consulted("export", "audit", None, {
+                       **_filter_detail(wanted), "events": len(rows), "file": "-"})])
+    return audit_csv_text(rows)
+
+
+@action(Permission.READ_AUDIT)
 def record_viewers(user: SignedIn, entity: str, entity_id: int) -> list[Viewer]:
     """Who has seen this record: every account that opened, printed or exported it."""
     return consult(user, lambda session: who_has_seen(session, entity, entity_id),

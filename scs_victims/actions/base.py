@@ -19,6 +19,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -116,7 +117,11 @@ def action(permission: Permission | None
         def checked(user: SignedIn, /, *args: P.args, **kwargs: P.kwargs) -> T:
             if permission is not None:
                 require(user, permission, name)
-            return function(user, *args, **kwargs)
+            token = _running.set((name, permission))
+            try:
+                return function(user, *args, **kwargs)
+            finally:
+                _running.reset(token)
 
         REGISTRY[name] = ActionInfo(name, permission, checked)
         return checked
@@ -132,6 +137,10 @@ class ActionInfo:
 
 
 REGISTRY: dict[str, ActionInfo] = {}
+# The action running on this thread and its permission, checked again against the role as
+# stored now (an administrator may have changed it since sign-in).
+_running: ContextVar[tuple[str, Permission | None] | None] = ContextVar(
+    "scs_victims_action", default=None)
 
 
 def _check_still_allowed(session: Session, user: SignedIn) -> None:
@@ -141,6 +150,9 @@ def _check_still_allowed(session: Session, user: SignedIn) -> None:
         raise NotAllowed("Your account has been disabled; ask an administrator.")
     if current.role is not user.account.role:
         user.account = current
+        running = _running.get()
+        if running is not None and running[1] is not None:
+            require(user, running[1], running[0])
 
 
 def confirm_account(user: SignedIn) -> None:

@@ -26,7 +26,7 @@ victim (``rules.repeat_of``), so a referral recorded later cannot change it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -41,6 +41,7 @@ from scs_victims.marac.rules import (
     repeat_of,
     same_case,
 )
+from scs_victims.marac.sight import FULL_SIGHT, Sight, shown_name
 from scs_victims.services.people_directory import display_name
 from scs_victims.settings import load_rules
 from scs_victims.storage.models import MaracMeeting, MaracMeetingCase, MaracReferral, Person
@@ -102,8 +103,10 @@ class Agenda:
 _canonical = func.coalesce(Person.merged_into_id, Person.id)
 
 
-def build_agenda(session: Session, meeting_id: int, *, today: date | None = None) -> Agenda:
-    """The agenda of a meeting (raises NotFound when it does not exist)."""
+def build_agenda(session: Session, meeting_id: int, *, today: date | None = None,
+                 sight: Sight = FULL_SIGHT) -> Agenda:
+    """The agenda of a meeting (raises NotFound when it does not exist); restricted victims
+    are hidden as ``sight`` says."""
     meeting = session.get(MaracMeeting, meeting_id)
     if meeting is None:
         raise NotFound("That MARAC meeting no longer exists.")
@@ -122,6 +125,10 @@ def build_agenda(session: Session, meeting_id: int, *, today: date | None = None
     cases.extend(_twelve_months(session, meeting.meeting_date,
                                 {case.referral_id for case in cases},
                                 victim_only=rules.marac_repeat_victim_only))
+    hidden = sight.hidden(session, [case.victim_id for case in cases])
+    if hidden:
+        cases = [replace(case, victim_name=shown_name(case.victim_name, case.victim_id, hidden))
+                 for case in cases]
     return Agenda(
         meeting=AgendaMeeting(meeting.id, meeting.meeting_date, meeting.venue, meeting.chair),
         confidentiality_statement=CONFIDENTIALITY_STATEMENT,

@@ -35,6 +35,7 @@ from scs_victims.marac.rules import (
     repeat_of,
     same_case,
 )
+from scs_victims.marac.sight import FULL_SIGHT, RESTRICTED_LABEL, Sight
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.services.people_directory import age_on, display_name
 from scs_victims.services.person_timeline import TimelineEntry, person_profile, person_timeline
@@ -135,32 +136,38 @@ class CaseSheet:
 
 def case_sheet(session: Session, referral_id: int, *, on: date,
                outstanding: Sequence[OutstandingAction] = (),
-               rules: RuleSettings | None = None) -> CaseSheet:
+               rules: RuleSettings | None = None, sight: Sight = FULL_SIGHT) -> CaseSheet:
     """The case of a referral as of ``on``. ``outstanding`` are the open actions to show
-    (filtered here to this victim's referrals)."""
+    (filtered here to this victim's referrals). When ``sight`` hides the victim, their name,
+    date of birth and address, and the perpetrators', show as ``RESTRICTED_LABEL``."""
     referral = session.get(MaracReferral, referral_id)
     if referral is None:
         raise NotFound("That MARAC referral no longer exists.")
     rules = rules or load_rules(session)
     profile = person_profile(session, referral.victim_id, today=on)
+    hidden = _Hidden(session, sight, victim_hidden=bool(sight.hidden(session, [profile.id])))
     address = None
-    if not referral.withhold_address and profile.addresses:
+    if hidden.victim:
+        address = RESTRICTED_LABEL
+    elif not referral.withhold_address and profile.addresses:
         address = profile.addresses[0].text or None
+    victim = (PersonLine(RESTRICTED_LABEL, None, None) if hidden.victim
+              else PersonLine(profile.name, profile.date_of_birth, profile.age))
     first_day = window_start(on, REPEAT_WINDOW_MONTHS)
     incidents = tuple(entry for entry in person_timeline(session, profile.id, rules)
                       if first_day <= entry.occurred_on <= on)
-    earlier, repeat = _earlier(session, referral, profile.id, rules.marac_repeat_victim_only)
+    earlier, repeat = _earlier(session, referral, profile.id, rules.marac_repeat_victim_only,
+                               hidden)
     victim_referrals = {referral.id, *_referral_ids(session, profile.id)}
     return CaseSheet(
         referral_id=referral.id, reference=referral.reference,
         referral_date=referral.referral_date, on=on,
-        victim=PersonLine(profile.name, profile.date_of_birth, profile.age),
-        victim_reference=profile.reference,
+        victim=victim, victim_reference=None if hidden.victim else profile.reference,
         gender=referral.victim_gender or profile.gender,
         ethnicity=referral.victim_ethnicity or profile.ethnicity,
-        address=address, address_withheld=referral.withhold_address,
+        address=address, address_withheld=referral.withhold_address and not hidden.victim,
         children_count=referral.children_count, children=_children(session, referral.id),
-        perpetrators=_perpetrators(session, referral.id, on),
+        perpetrators=_perpetrators(session, referral.id, on, hidden),
         relationship=referral.relationship, agencies=_agencies(session, referral.id),
         referrer=referral.referrer, consent=referral.consent, idva=referral.idva,
         police_reference=referral.police_reference, notes=referral.notes,
@@ -176,6 +183,19 @@ def case_sheet(session: Session, referral_id: int, *, on: date,
     )
 
 
+class _Hidden:
+    """Which people of one case a reader may not see: all of them when the victim is hidden
+    (the perpetrators name the case), else the restricted perpetrators themselves."""
+
+    def __init__(self, session: Session, sight: Sight, *, victim_hidden: bool) -> None:
+        self.session, self.sight, self.victim = session, sight, victim_hidden
+
+    def people(self, person_ids: Sequence[int | None]) -> set[int | None]:
+        if self.victim:
+            return set(person_ids)
+        return set(self.sight.hidden(self.session, person_ids))
+
+
 def _referral_ids(session: Session, victim_id: int) -> list[int]:
     return list(session.scalars(
         select(MaracReferral.id).join(Person, Person.id == MaracReferral.victim_id)
@@ -188,20 +208,26 @@ def _children(session: Session, referral_id: int) -> tuple[tuple[int | None, str
         .order_by(MaracChild.age.desc(), MaracChild.id)))
 
 
-def _perpetrators(session: Session, referral_id: int, on: date) -> tuple[PersonLine, ...]:
+def _perpetrators(session: Session, referral_id: int, on: date,
+                  hidden: _Hidden | None = None) -> tuple[PersonLine, ...]:
     rows = session.execute(
-        select(func.coalesce(Person.forename, MaracPerpetrator.forename),
+        select(MaracPerpetrator.person_id,
+               func.coalesce(Person.forename, MaracPerpetrator.forename),
                func.coalesce(Person.surname, MaracPerpetrator.surname), Person.date_of_birth)
         .select_from(MaracPerpetrator)
         .outerjoin(Person, Person.id == MaracPerpetrator.person_id)
         .where(MaracPerpetrator.referral_id == referral_id)
-        .order_by(MaracPerpetrator.position, MaracPerpetrator.id))
-    return tuple(PersonLine(display_name(forename, surname), born, age_on(born, on))
-                 for forename, surname, born in rows)
+        .order_by(MaracPerpetrator.position, MaracPerpetrator.id)).all()
+    unseen = set() if hidden is None else hidden.people([row[0] for row in rows])
+    return tuple(PersonLine(RESTRICTED_LABEL, None, None) if person_id in unseen
+                 else PersonLine(display_name(forename, surname), born, age_on(born, on))
+                 for person_id, forename, surname, born in rows)
 
 
-def perpetrator_names(session: Session, referral_id: int) -> str:
-    return "; ".join(line.name for line in _perpetrators(session, referral_id, date.today()))
+def perpetrator_names(session: Session, referral_id: int,
+                      hidden: _Hidden | None = None) -> str:
+    return "; ".join(line.name for line in _perpetrators(session, referral_id, date.today(),
+                                                          hidden))
 
 
 def _agencies(session: Session, referral_id: int) -> tuple[str, ...]:
@@ -230,8 +256,8 @@ def _dash(session: Session, referral_id: int) -> DashSummary | None:
         dont_know=sum(1 for _, answer, _ in answers if answer == "dont_know"))
 
 
-def _earlier(session: Session, referral: MaracReferral, victim_id: int, victim_only: bool
-             ) -> tuple[tuple[EarlierReferral, ...], tuple[str, date] | None]:
+def _earlier(session: Session, referral: MaracReferral, victim_id: int, victim_only: bool,
+             hidden: _Hidden) -> tuple[tuple[EarlierReferral, ...], tuple[str, date] | None]:
     cases = load_case_referrals(session, victim_ids=[victim_id])
     this = next(case for case in cases if case.id == referral.id)
     repeats = repeat_of(cases, victim_only=victim_only)
@@ -253,7 +279,7 @@ def _earlier(session: Session, referral: MaracReferral, victim_id: int, victim_o
         meetings.setdefault(referral_id, []).append(on)
     earlier = tuple(
         EarlierReferral(case.reference, case.referral_date,
-                        perpetrator_names(session, case.id),
+                        perpetrator_names(session, case.id, hidden),
                         same_case(case, this, victim_only),
                         tuple(meetings.get(case.id, ())))
         for case in before)

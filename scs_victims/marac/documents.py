@@ -14,6 +14,9 @@ from ``scs_victims.pdf.base.Renderer``.
   recorded on it.
 - The **actions tracker**: after the meeting, the actions agreed on each case with their
   status, and the actions still open from earlier meetings (landscape).
+
+Each takes the reader's ``Sight`` (``scs_victims.marac.sight``): a restricted case the reader
+may not see prints ``Restricted record`` for its people's names, dates of birth and address.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from scs_victims.marac.case_pages import (
 from scs_victims.marac.case_sheet import CaseSheet, case_sheet
 from scs_victims.marac.cases import outstanding_actions
 from scs_victims.marac.queries import attendance
+from scs_victims.marac.sight import FULL_SIGHT, RESTRICTED_LABEL, Sight
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.pdf.base import escape_text, uk_date
 from scs_victims.services.people_directory import display_name
@@ -190,15 +194,16 @@ class MeetingPack(MaracRenderer):
                                 "Status"])
 
 
-def render_meeting_pack(session: Session, meeting_id: int) -> bytes:
+def render_meeting_pack(session: Session, meeting_id: int, *,
+                        sight: Sight = FULL_SIGHT) -> bytes:
     """The meeting pack of a meeting (raises NotFound)."""
     today = date.today()
-    agenda = build_agenda(session, meeting_id, today=today)
+    agenda = build_agenda(session, meeting_id, today=today, sight=sight)
     meeting_date = agenda.meeting.meeting_date
     actions = outstanding_actions(session, meeting_date, on=today)
     rules = load_rules(session)
     sheets = {case.referral_id: case_sheet(session, case.referral_id, on=meeting_date,
-                                           outstanding=actions, rules=rules)
+                                           outstanding=actions, rules=rules, sight=sight)
               for case in agenda.discussed}
     return MeetingPack(agenda, sheets, attendance(session, meeting_id),
                        load_area(session)).render()
@@ -229,12 +234,18 @@ class ResearchList(MaracRenderer):
         ]
 
 
-def render_research_list(session: Session, meeting_id: int) -> bytes:
-    """Names, dates of birth and addresses of the cases on a meeting's list."""
-    agenda = build_agenda(session, meeting_id)
+def render_research_list(session: Session, meeting_id: int, *,
+                         sight: Sight = FULL_SIGHT) -> bytes:
+    """Names, dates of birth and addresses of the cases on a meeting's list (a restricted
+    case hidden from this reader: ``RESTRICTED_LABEL`` in every column)."""
+    agenda = build_agenda(session, meeting_id, sight=sight)
     meeting_date = agenda.meeting.meeting_date
+    hidden = sight.hidden(session, [case.victim_id for case in agenda.discussed])
     rows: list[list[object]] = []
     for number, case in enumerate(agenda.discussed, start=1):
+        if case.victim_id in hidden:
+            rows.append([str(number), *[RESTRICTED_LABEL] * 4])
+            continue
         referral = session.get(MaracReferral, case.referral_id)
         assert referral is not None
         victim = session.get(Person, case.victim_id)
@@ -242,7 +253,7 @@ def render_research_list(session: Session, meeting_id: int) -> bytes:
         address = ("Withheld" if referral.withhold_address
                    else _latest_address(session, case.victim_id) or "Not recorded")
         rows.append([str(number), case.victim_name, uk_date(victim.date_of_birth),
-                     address, _perpetrator_lines(session, case.referral_id)])
+                     address, _perpetrator_lines(session, case.referral_id, sight)])
     return ResearchList(meeting_date, rows, load_area(session)).render()
 
 
@@ -253,15 +264,19 @@ def _latest_address(session: Session, person_id: int) -> str | None:
     return addresses[0].text if addresses else None
 
 
-def _perpetrator_lines(session: Session, referral_id: int) -> str:
+def _perpetrator_lines(session: Session, referral_id: int, sight: Sight) -> str:
     rows = session.execute(
-        select(MaracPerpetrator.forename, MaracPerpetrator.surname, Person.forename,
-               Person.surname, Person.date_of_birth)
+        select(MaracPerpetrator.person_id, MaracPerpetrator.forename, MaracPerpetrator.surname,
+               Person.forename, Person.surname, Person.date_of_birth)
         .outerjoin(Person, Person.id == MaracPerpetrator.person_id)
         .where(MaracPerpetrator.referral_id == referral_id)
-        .order_by(MaracPerpetrator.position))
+        .order_by(MaracPerpetrator.position)).all()
+    hidden = sight.hidden(session, [row[0] for row in rows])
     lines = []
-    for forename, surname, person_forename, person_surname, dob in rows:
+    for person_id, forename, surname, person_forename, person_surname, dob in rows:
+        if person_id in hidden:
+            lines.append(RESTRICTED_LABEL)
+            continue
         name = display_name(person_forename or forename, person_surname or surname)
         lines.append(f"{name}, {uk_date(dob)}" if dob else name)
     return "\n".join(lines)
@@ -292,12 +307,14 @@ class CaseSummary(MaracRenderer):
         return story
 
 
-def render_case_summary(session: Session, referral_id: int) -> bytes:
+def render_case_summary(session: Session, referral_id: int, *,
+                        sight: Sight = FULL_SIGHT) -> bytes:
     """One referral's case as of today, with every action recorded on it (raises
     NotFound)."""
     today = date.today()
     sheet = case_sheet(session, referral_id, on=today,
-                       outstanding=outstanding_actions(session, date.max, on=today))
+                       outstanding=outstanding_actions(session, date.max, on=today),
+                       sight=sight)
     return CaseSummary(sheet, load_area(session)).render()
 
 
@@ -335,10 +352,11 @@ class ActionsTracker(MaracRenderer):
         return story
 
 
-def render_actions_tracker(session: Session, meeting_id: int) -> bytes:
+def render_actions_tracker(session: Session, meeting_id: int, *,
+                           sight: Sight = FULL_SIGHT) -> bytes:
     """The actions agreed at a meeting, and those still open from earlier ones."""
     today = date.today()
-    agenda = build_agenda(session, meeting_id, today=today)
+    agenda = build_agenda(session, meeting_id, today=today, sight=sight)
     numbers = {case.referral_id: number
                for number, case in enumerate(agenda.discussed, start=1)}
     names = {case.referral_id: case for case in agenda.discussed}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from scs_victims.errors import NotFound
 from scs_victims.marac.agenda import Agenda, build_agenda
 from scs_victims.marac.rules import is_high_risk, meets_criteria, repeat_referrals
+from scs_victims.marac.sight import FULL_SIGHT, RESTRICTED_LABEL, Sight, shown_name
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.services.people_directory import display_name
 from scs_victims.settings import load_rules
@@ -83,9 +84,10 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
     return [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
 
-def referral_rows(session: Session, referral_ids: Sequence[int] | None = None
-                  ) -> list[ReferralRow]:
-    """Referrals (all, or these), newest first, with repeat and criteria worked out now."""
+def referral_rows(session: Session, referral_ids: Sequence[int] | None = None, *,
+                  sight: Sight = FULL_SIGHT) -> list[ReferralRow]:
+    """Referrals (all, or these), newest first, with repeat and criteria worked out now;
+    restricted people are hidden as ``sight`` says."""
     threshold = load_rules(session).marac_dash_threshold
     repeats = repeat_referrals(session)
     query = (select(MaracReferral.id, MaracReferral.reference, MaracReferral.referral_date,
@@ -106,18 +108,19 @@ def referral_rows(session: Session, referral_ids: Sequence[int] | None = None
                   for found_id, reference in session.execute(
                       select(MaracReferral.id, MaracReferral.reference)
                       .where(MaracReferral.id.in_(chunk)))}
-    perpetrators: dict[int, list[str]] = {}
+    perpetrators: dict[int, list[tuple[int | None, str]]] = {}
     agencies: dict[int, set[str]] = {}
     meetings: dict[int, list[date]] = {}
     for chunk in _chunks(ids):
-        for referral_id, forename, surname in session.execute(
-                select(MaracPerpetrator.referral_id,
+        for referral_id, person_id, forename, surname in session.execute(
+                select(MaracPerpetrator.referral_id, MaracPerpetrator.person_id,
                        func.coalesce(Person.forename, MaracPerpetrator.forename),
                        func.coalesce(Person.surname, MaracPerpetrator.surname))
                 .outerjoin(Person, Person.id == MaracPerpetrator.person_id)
                 .where(MaracPerpetrator.referral_id.in_(chunk))
                 .order_by(MaracPerpetrator.referral_id, MaracPerpetrator.position)):
-            perpetrators.setdefault(referral_id, []).append(display_name(forename, surname))
+            perpetrators.setdefault(referral_id, []).append(
+                (person_id, display_name(forename, surname)))
         for referral_id, agency in session.execute(
                 select(MaracReferralAgency.referral_id, MaracReferralAgency.agency)
                 .where(MaracReferralAgency.referral_id.in_(chunk))):
@@ -128,11 +131,16 @@ def referral_rows(session: Session, referral_ids: Sequence[int] | None = None
                 .where(MaracMeetingCase.referral_id.in_(chunk))
                 .order_by(MaracMeeting.meeting_date)):
             meetings.setdefault(referral_id, []).append(meeting_date)
+    hidden = sight.hidden(session, [*(row.victim_id for row in base),
+                                    *(person_id for listed in perpetrators.values()
+                                      for person_id, _name in listed)])
     order = list(AGENCY_LABELS)
     return [ReferralRow(
         id=row.id, reference=row.reference, referral_date=row.referral_date,
-        victim_id=row.victim_id, victim_name=display_name(row.forename, row.surname),
-        perpetrators="; ".join(perpetrators.get(row.id, [])),
+        victim_id=row.victim_id,
+        victim_name=shown_name(display_name(row.forename, row.surname), row.victim_id, hidden),
+        perpetrators=_perpetrator_text(perpetrators.get(row.id, []),
+                                       case_hidden=row.victim_id in hidden, hidden=hidden),
         agencies=tuple(sorted(agencies.get(row.id, ()), key=order.index)),
         dash_score=row.dash_score, threshold=threshold,
         professional_judgement=row.professional_judgement,
@@ -140,6 +148,14 @@ def referral_rows(session: Session, referral_ids: Sequence[int] | None = None
         repeat_of=references.get(repeats[row.id]) if row.id in repeats else None,
         children_count=row.children_count, meetings=tuple(meetings.get(row.id, ())))
         for row in base]
+
+
+def _perpetrator_text(listed: list[tuple[int | None, str]], *, case_hidden: bool,
+                     hidden: set[int]) -> str:
+    """The perpetrators' names; none of them when the victim is hidden (they name the case)."""
+    if case_hidden:
+        return RESTRICTED_LABEL if listed else ""
+    return "; ".join(shown_name(name, person_id, hidden) for person_id, name in listed)
 
 
 _NUMBERED = re.compile(r"^MARAC-(\d{4})-(\d+)$")
@@ -196,20 +212,25 @@ class MeetingCaseRow:
     information_shared: str | None
 
 
-def meeting_cases(session: Session, meeting_id: int) -> list[MeetingCaseRow]:
+def meeting_cases(session: Session, meeting_id: int, *,
+                  sight: Sight = FULL_SIGHT) -> list[MeetingCaseRow]:
     """The referrals on a meeting's list, by reference (the agenda decides the order)."""
     repeats = repeat_referrals(session)
+    rows = session.execute(
+        select(MaracMeetingCase.id, MaracMeetingCase.referral_id, MaracReferral.reference,
+               MaracReferral.victim_id, Person.forename, Person.surname,
+               MaracReferral.children_count, MaracMeetingCase.information_shared)
+        .join(MaracReferral, MaracReferral.id == MaracMeetingCase.referral_id)
+        .join(Person, Person.id == MaracReferral.victim_id)
+        .where(MaracMeetingCase.meeting_id == meeting_id)
+        .order_by(MaracReferral.reference)).all()
+    hidden = sight.hidden(session, [row.victim_id for row in rows])
     return [MeetingCaseRow(row.id, row.referral_id, row.reference,
-                           display_name(row.forename, row.surname), row.children_count,
-                           row.referral_id in repeats, row.information_shared)
-            for row in session.execute(
-                select(MaracMeetingCase.id, MaracMeetingCase.referral_id,
-                       MaracReferral.reference, Person.forename, Person.surname,
-                       MaracReferral.children_count, MaracMeetingCase.information_shared)
-                .join(MaracReferral, MaracReferral.id == MaracMeetingCase.referral_id)
-                .join(Person, Person.id == MaracReferral.victim_id)
-                .where(MaracMeetingCase.meeting_id == meeting_id)
-                .order_by(MaracReferral.reference))]
+                           shown_name(display_name(row.forename, row.surname), row.victim_id,
+                                      hidden),
+                           row.children_count, row.referral_id in repeats,
+                           row.information_shared)
+            for row in rows]
 
 
 def attendance(session: Session, meeting_id: int) -> dict[str, tuple[str, str | None]]:
@@ -230,11 +251,12 @@ class MeetingDetail:
     attendance: dict[str, tuple[str, str | None]]
 
 
-def load_meeting(session: Session, meeting_id: int, today: date) -> MeetingDetail:
+def load_meeting(session: Session, meeting_id: int, today: date, *,
+                 sight: Sight = FULL_SIGHT) -> MeetingDetail:
     """A meeting's agenda (SafeLives order), its cases in that order, actions, attendance."""
-    agenda = build_agenda(session, meeting_id, today=today)
+    agenda = build_agenda(session, meeting_id, today=today, sight=sight)
     order = {case.referral_id: position for position, case in enumerate(agenda.cases)}
-    cases = sorted(meeting_cases(session, meeting_id),
+    cases = sorted(meeting_cases(session, meeting_id, sight=sight),
                    key=lambda case: (order.get(case.referral_id, len(order)), case.reference))
     return MeetingDetail(meeting_id, agenda, tuple(cases),
                          tuple(meeting_actions(session, meeting_id, today)),
@@ -300,9 +322,10 @@ class DashState:
     answers: dict[int, tuple[str, str | None]]  # question -> (answer, source)
 
 
-def dash_state(session: Session, referral_id: int) -> DashState:
+def dash_state(session: Session, referral_id: int, *, sight: Sight = FULL_SIGHT) -> DashState:
     row = session.execute(
-        select(MaracReferral.reference, Person.forename, Person.surname,
+        select(MaracReferral.reference, MaracReferral.victim_id, Person.forename,
+               Person.surname,
                MaracReferral.professional_judgement)
         .join(Person, Person.id == MaracReferral.victim_id)
         .where(MaracReferral.id == referral_id)).first()
@@ -317,20 +340,26 @@ def dash_state(session: Session, referral_id: int) -> DashState:
         answers = {question: (answer, source) for question, answer, source in session.execute(
             select(DashAnswer.question, DashAnswer.answer, DashAnswer.source)
             .where(DashAnswer.assessment_id == latest.id))}
-    return DashState(referral_id, row.reference, display_name(row.forename, row.surname),
+    name = shown_name(display_name(row.forename, row.surname), row.victim_id,
+                      sight.hidden(session, [row.victim_id]))
+    return DashState(referral_id, row.reference, name,
                      load_rules(session).marac_dash_threshold, row.professional_judgement,
                      None if latest is None else latest.questions_version,
                      None if latest is None else latest.assessed_on, answers)
 
 
-def unlisted_referrals(session: Session) -> list[tuple[int, str]]:
+def unlisted_referrals(session: Session, *, sight: Sight = FULL_SIGHT
+                       ) -> list[tuple[int, str]]:
     """Referrals on no meeting's list yet, newest first, as (id, "reference: victim, date")."""
     listed = select(MaracMeetingCase.referral_id)
-    return [(row.id, f"{row.reference}: {display_name(row.forename, row.surname)}, "
-                     f"referred {row.referral_date:%d/%m/%Y}")
-            for row in session.execute(
-                select(MaracReferral.id, MaracReferral.reference, MaracReferral.referral_date,
-                       Person.forename, Person.surname)
-                .join(Person, Person.id == MaracReferral.victim_id)
-                .where(MaracReferral.id.not_in(listed))
-                .order_by(MaracReferral.referral_date.desc(), MaracReferral.reference))]
+    rows = session.execute(
+        select(MaracReferral.id, MaracReferral.reference, MaracReferral.referral_date,
+               MaracReferral.victim_id, Person.forename, Person.surname)
+        .join(Person, Person.id == MaracReferral.victim_id)
+        .where(MaracReferral.id.not_in(listed))
+        .order_by(MaracReferral.referral_date.desc(), MaracReferral.reference)).all()
+    hidden = sight.hidden(session, [row.victim_id for row in rows])
+    return [(row.id, f"{row.reference}: "
+                     f"{shown_name(display_name(row.forename, row.surname), row.victim_id, hidden)}"
+                     f", referred {row.referral_date:%d/%m/%Y}")
+            for row in rows]

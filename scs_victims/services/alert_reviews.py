@@ -14,6 +14,10 @@ Choices of ours:
   again; an unmerge likewise re-opens the freed person's alerts.
 - CHOICE: ``review_alert`` works the alert out again on the day given and records the
   incidents behind it then, so a review can only be made of an alert that is current.
+- CHOICE: a review is changed by reviewing the alert again (the latest review counts; the
+  earlier one stays in the table and the audit log). Changing a review someone else wrote
+  is for supervisors (checked in ``scs_victims.actions.alerts``); ``review_in_force`` says
+  whose review now covers an alert. The author is the ``actor`` name stored with the review.
 """
 
 from __future__ import annotations
@@ -121,6 +125,16 @@ def review_alert(session: Session, key: AlertKey, note: str, on: date,
     return Review(review_id, text, reviewed_at, actor, alert.incidents[-1].id, frozenset(ids))
 
 
+def review_in_force(session: Session, key: AlertKey, on: date,
+                    rules: RuleSettings | None = None) -> Review | None:
+    """The review that still covers the alert current on ``on`` (None: the alert is open);
+    raises NotFound when the alert is no longer current."""
+    review = _latest_reviews(session, {key}).get(key)
+    if review is None:
+        return None  # never reviewed: no need to work the alert out
+    return review if covers(review, _current_alert(session, key, on, rules)) else None
+
+
 def subject_names(session: Session, keys: Iterable[AlertKey]) -> dict[tuple[str, int], str]:
     """A display name for each person or address the alerts are about (for screens only:
     names are personal data and are never logged)."""
@@ -183,4 +197,4 @@ def _latest_reviews(session: Session, keys: set[AlertKey]) -> dict[AlertKey, Rev
 
 
 __all__ = ["NOTE_MAX_CHARS", "AlertKey", "AlertWithReview", "Review", "alert_key", "covers",
-           "open_alerts", "open_counts", "review_alert", "subject_names"]
+           "open_alerts", "open_counts", "review_alert", "review_in_force", "subject_names"]

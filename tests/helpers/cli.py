@@ -1,8 +1,10 @@
-"""Running ``python -m scs_victims`` in a subprocess with its data folder inside tmp_path."""
+"""Running ``python -m scs_victims`` in a subprocess with its data folder inside tmp_path,
+signed in as a synthetic administrator (``SCS_VICTIMS_USER``/``SCS_VICTIMS_PASSWORD``)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,10 @@ from pathlib import Path
 from scs_victims.storage.database import DB_ENV_VAR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "test-admin"
+ADMIN_PASSWORD = "synthetic-admin-pass-1"
+# Commands that need no account: they sign nobody in, or make the first one.
+NO_SIGN_IN = {"init", "--help", "-h", "--version"}
 
 
 def cli_env(sandbox: Path, **extra: str) -> dict[str, str]:
@@ -25,6 +31,8 @@ def cli_env(sandbox: Path, **extra: str) -> dict[str, str]:
         XDG_STATE_HOME=str(sandbox / "xdg-state"),
         PYTHONUTF8="1",
         PYTHONIOENCODING="utf-8",
+        SCS_VICTIMS_USER=ADMIN,
+        SCS_VICTIMS_PASSWORD=ADMIN_PASSWORD,
     )
     env.update(extra)
     return env
@@ -37,10 +45,34 @@ def command(*args: str | os.PathLike[str], db: Path | None = None) -> list[str]:
     return base + [os.fspath(arg) for arg in args]
 
 
+def has_accounts(db: Path) -> bool:
+    if not db.is_file():
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return bool(connection.execute("SELECT count(*) FROM users").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+
+
 def run_cli(sandbox: Path, *args: str | os.PathLike[str], db: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None, timeout: float = 120, init: bool = True,
             ) -> subprocess.CompletedProcess[str]:
-    """Run the command line to completion; ``sandbox`` holds HOME and the data folder."""
+    """Run the command line to completion; ``sandbox`` holds HOME and the data folder.
+
+    With ``init`` (the default), a database given with ``db`` that has no accounts yet (new,
+    or made in the test process) first gets the test administrator (``init``), as a council
+    would set it up once; pass ``init=False`` to see what a command does without."""
+    first = os.fspath(args[0]) if args else ""
+    if init and db is not None and first not in NO_SIGN_IN and not has_accounts(db) and (
+            not db.exists() or _is_ours(db)):
+        made = subprocess.run(command("init", db=db), cwd=sandbox, env=env or cli_env(sandbox),
+                              capture_output=True, text=True, encoding="utf-8",
+                              timeout=timeout, check=False)
+        assert made.returncode == 0, made.stderr
     return subprocess.run(
         command(*args, db=db), cwd=sandbox, env=env or cli_env(sandbox), capture_output=True,
         text=True, encoding="utf-8", timeout=timeout, check=False,
@@ -50,3 +82,17 @@ def run_cli(sandbox: Path, *args: str | os.PathLike[str], db: Path | None = None
 def log_files(sandbox: Path) -> list[Path]:
     """Every log file the application wrote under ``sandbox`` (any platform's data folder)."""
     return sorted(sandbox.rglob("scs-victims.log*"))
+
+
+def _is_ours(db: Path) -> bool:
+    """An SCS Victims database (so ``init`` may be run on it): it has a schema version."""
+    try:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'"
+            ).fetchone()[0] == 1
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False

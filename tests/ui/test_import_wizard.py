@@ -80,7 +80,7 @@ def test_a_bad_row_is_listed_and_nothing_is_imported(qtbot: Any, empty_context: 
     rows = good_rows(3)
     rows[1][2] = "31/02/2024"
     bad = write_rows(tmp_path / "bad.csv", rows)
-    before = stored_records(empty_context.database)
+    before = stored_records(empty_context.user.database)
     wizard = open_wizard(qtbot, empty_context, bad)
     next_page(qtbot, empty_context, wizard)
     assert wizard.currentPage() is wizard.preview_page
@@ -94,7 +94,7 @@ def test_a_bad_row_is_listed_and_nothing_is_imported(qtbot: Any, empty_context: 
     assert "1 row have problems" in wizard.check_page.result.text()
     assert wizard.check_page.errors_table.isVisible()
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
-    assert stored_records(empty_context.database) == before
+    assert stored_records(empty_context.user.database) == before
 
     # Back to the start, choose a corrected file, and import it.
     click(qtbot, wizard, QWizard.WizardButton.BackButton)
@@ -114,7 +114,7 @@ def test_a_bad_row_is_listed_and_nothing_is_imported(qtbot: Any, empty_context: 
     assert (values["imported"].text(), values["unchanged"].text(),
             values["rejected"].text()) == ("3", "0", "0")
     assert wizard.summary_page.heading.text() == "good.csv was imported."
-    assert len(stored_records(empty_context.database)["incidents"]) == 3
+    assert len(stored_records(empty_context.user.database)["incidents"]) == 3
 
 
 def test_skipping_invalid_rows_saves_them_to_a_rejects_file(qtbot: Any,
@@ -188,7 +188,7 @@ def test_cancelling_a_long_import_changes_nothing(qtbot: Any, empty_context: App
                                                   tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
     write_incidents_csv(path, 50_000, seed=5)
-    before = stored_records(empty_context.database)
+    before = stored_records(empty_context.user.database)
     wizard = open_wizard(qtbot, empty_context, path)
     next_page(qtbot, empty_context, wizard)
     next_page(qtbot, empty_context, wizard)
@@ -215,7 +215,7 @@ def test_cancelling_a_long_import_changes_nothing(qtbot: Any, empty_context: App
     assert wizard.currentPage() is wizard.import_page
     assert wizard.import_page.result.text() == "The import was cancelled; nothing was changed."
     assert wizard.import_page.again_button.isVisible()
-    assert stored_records(empty_context.database) == before
+    assert stored_records(empty_context.user.database) == before
     assert errors.errors == []
 
 

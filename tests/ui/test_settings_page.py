@@ -10,10 +10,14 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
+from scs_victims.accounts import Role
+from scs_victims.actions.changes import OpChanges
 from scs_victims.repeats import recompute_all
 from scs_victims.services.backups import BackupFile
 from scs_victims.services.wards import WardRecord, list_wards
-from scs_victims.settings import load_area, load_rules
+from scs_victims.settings import load_area, load_rules, load_security
+from scs_victims.storage.database import Database
+from scs_victims.storage.models import AuditEvent
 from tests.test_import_wards import write_wards
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext
@@ -50,7 +54,7 @@ def edit_cell(qtbot: Any, page: SettingsPage, row: int, column: int, text: str) 
 
 
 def stored_wards(context: AppContext) -> list[WardRecord]:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         return list_wards(session)
 
 
@@ -70,7 +74,7 @@ def test_changing_the_area_name_tells_the_window(qtbot: Any, demo_context: AppCo
     with qtbot.waitSignal(demo_context.signals.settings_changed, timeout=10_000):
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert tab.name_error.text() == "" and tab.status.text() == "Saved."
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         area = load_area(session)
     assert area.area_name == "Testshire Community Safety Partnership"
     assert area.targets["burglary_repeat_victim_rate"] == 4.5
@@ -84,7 +88,7 @@ def test_a_target_out_of_range_is_refused(qtbot: Any, demo_context: AppContext) 
     edit.setText("140")
     qtbot.mouseClick(page.area.save_button, Qt.MouseButton.LeftButton)
     assert page.area.rates_error.text().endswith("must be between 0 and 100.")
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         assert load_area(session).targets["dv_repeat_incident_rate"] == 21.0
 
 
@@ -165,7 +169,7 @@ def test_changing_a_window_recomputes_every_flag(qtbot: Any, demo_context: AppCo
     assert errors.errors == []
     assert tab.status.text().startswith("Saved; every repeat flag was recomputed (")
     assert " 0 changed" not in tab.status.text()
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         assert load_rules(session).window_months_dv == 3
         assert recompute_all(session) == 0
     qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
@@ -191,7 +195,57 @@ def test_back_up_now_makes_a_listed_copy(qtbot: Any, demo_context: AppContext) -
     assert made[-1].name in [tab.model.index(row, 0).data()
                              for row in range(tab.model.rowCount())]
     qtbot.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, demo_context)
     assert opened == [folder]
+
+
+def test_the_idle_lock_is_set_on_the_database_tab(qtbot: Any, demo_context: AppContext) -> None:
+    page = shown_page(qtbot, demo_context)
+    tab = page.database
+    assert tab.lock_spin.value() == 10
+    assert tab.lock_spin.minimum() == 1 and tab.lock_spin.maximum() == 240
+    tab.lock_spin.setValue(25)
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=10_000) as changed:
+        qtbot.mouseClick(tab.lock_save_button, Qt.MouseButton.LeftButton)
+    assert changed.args == [OpChanges(area=True)]
+    wait_idle(qtbot, demo_context)
+    assert tab.lock_status.text() == "Saved."
+    with demo_context.user.database.session() as session:
+        assert load_security(session).idle_lock_minutes == 25
+    qtbot.mouseClick(tab.lock_save_button, Qt.MouseButton.LeftButton)
+    assert tab.lock_status.text() == "Nothing has changed."
+
+
+def _refusals(database: Database) -> int:
+    with database.session() as session:
+        return session.query(AuditEvent).filter(AuditEvent.action == "refused").count()
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.ANALYST, Role.AUDITOR])
+def test_other_roles_see_the_settings_read_only(qtbot: Any, make_context: Any,
+                                                demo_db: Database, errors: ErrorRecorder,
+                                                role: Role) -> None:
+    context = make_context(demo_db, role)
+    page = shown_page(qtbot, context)
+    assert errors.errors == []
+    assert _refusals(demo_db) == 0  # showing the screen asks for nothing the role may not do
+    area, wards, rules, database = page.area, page.wards, page.rules, page.database
+    assert area.name_edit.text() != "" and not area.name_edit.isEnabled()
+    assert not any(edit.isEnabled() for edit in area.rate_edits.values())
+    assert wards.model.rowCount() > 0
+    assert wards.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert rules.inputs["window_months_dv"].value() == 12
+    assert not any(widget.isEnabled() for widget in rules.inputs.values())
+    assert database.lock_spin.value() == 10 and not database.lock_spin.isEnabled()
+    for tab, buttons in ((area, [area.save_button]),
+                         (wards, [wards.add_button, wards.remove_button, wards.load_button,
+                                  wards.save_button, wards.revert_button]),
+                         (rules, [rules.apply_button]),
+                         (database, [database.lock_save_button, database.backup_button,
+                                     database.folder_button])):
+        page.tabs.setCurrentWidget(tab)
+        assert not any(button.isVisible() for button in buttons)
+    assert not database.table.isVisible()
 
 
 def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:

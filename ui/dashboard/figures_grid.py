@@ -105,6 +105,7 @@ class FiguresGrid(QGroupBox):
         self.period_name = period_name
         self._on_request = on_request
         self._period: Period | None = None
+        self.linked = True
         self.numbers: dict[tuple[CrimeType, str], NumberButton] = {}
         self.rates: dict[tuple[CrimeType, str], RateCell] = {}
         grid = QGridLayout(self)
@@ -137,9 +138,18 @@ class FiguresGrid(QGroupBox):
         label.setAccessibleName(text)
         return label
 
+    def set_linked(self, linked: bool) -> None:
+        """Whether the numbers open the lists behind them (lists of people and incidents:
+        not for a role that sees figures only)."""
+        self.linked = linked
+        for button in self.numbers.values():
+            button.set_linked(linked)
+        for cell in self.rates.values():
+            cell.value.set_linked(linked)
+
     def _opener(self, crime_type: CrimeType, figure: str) -> Callable[[], None]:
         def open_list() -> None:
-            if self._period is not None:
+            if self._period is not None and self.linked:
                 self._on_request(list_behind(figure, crime_type, self._period,
                                              self.period_name))
         return open_list

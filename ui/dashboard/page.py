@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import figures
+from scs_victims.actions.permissions import Permission
 from scs_victims.alerts import AlertKind
 from scs_victims.domain.crime_types import CRIME_TYPES
-from scs_victims.marac.queries import overdue_action_count
-from scs_victims.services.dashboard import Dashboard, dashboard
+from scs_victims.services.dashboard import Dashboard
 from ui.alerts.model import kind_count
 from ui.context import AppContext
 from ui.dashboard.figures_grid import TYPE_NAMES, FiguresGrid, ListRequest, period_title
@@ -35,6 +36,10 @@ YEAR_TO_DATE = "Financial year to date"
 
 
 class DashboardPage(QWidget):
+    # Figures follow incidents and the rules; alert counts follow reviews; the targets are
+    # the area's; overdue actions are MARAC's.
+    REFRESH_ON = ("incidents", "alerts", "rules", "area", "marac")
+
     # A kind of alert (AlertKind value, "" for all): the main window shows the Alerts screen.
     open_alerts = Signal(str)
     open_marac = Signal()  # the MARAC screen, for its overdue actions
@@ -92,6 +97,16 @@ class DashboardPage(QWidget):
         for chart in self.charts.values():
             trend_row.addWidget(chart)
 
+        # The screen hides only what the role does not open; the actions enforce.
+        user = self.context.user
+        works_alerts = user.can(Permission.WORK_ALERTS)
+        self.alerts_button.setVisible(works_alerts)
+        for button in (self.action_count, *self.alert_counts.values()):
+            button.set_linked(works_alerts)
+        self.marac_overdue.set_linked(user.can(Permission.MARAC))
+        for grid in (self.quarter, self.year):
+            grid.set_linked(user.can(Permission.SEE_PEOPLE))
+
         self.status = QLabel("Loading ...")
         self.status.setAccessibleName("Dashboard status")
 
@@ -123,21 +138,13 @@ class DashboardPage(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-        database, today = self.context.database, self.today()
-
-        def work(_progress: object) -> Dashboard:
-            with database.session() as session:
-                return dashboard(session, today)
-
-        self.context.operations.run(work, self.show_dashboard, parent=self,
+        user, today = self.context.user, self.today()
+        self.context.operations.run(lambda _progress: figures.dashboard(user, today),
+                                    self.show_dashboard, parent=self,
                                     latest_key=f"dashboard-{id(self)}")
-
-        def overdue(_progress: object) -> int:
-            with database.session() as session:
-                return overdue_action_count(session, today)
-
-        self.context.operations.run(overdue, self.show_marac_overdue, parent=self,
-                                    latest_key=f"dashboard-marac-{id(self)}")
+        self.context.operations.run(
+            lambda _progress: figures.overdue_marac_actions(user, today),
+            self.show_marac_overdue, parent=self, latest_key=f"dashboard-marac-{id(self)}")
 
     def show_marac_overdue(self, count: int) -> None:
         text = f"{count:,} overdue MARAC action{'s' if count != 1 else ''}"
@@ -145,8 +152,9 @@ class DashboardPage(QWidget):
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
-        self.status.setText(f"Figures as on {uk_date(board.today)}, for the whole area. "
-                            "Select a number to see the list behind it.")
+        lists = " Select a number to see the list behind it." if self.quarter.linked else ""
+        self.status.setText(f"Figures as on {uk_date(board.today)}, for the whole area."
+                            + lists)
         total = board.open_alert_total
         self.action_count.set_value(
             f"{total:,} open alerts", f"People who need action today: {total:,} open alerts",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 from scs_victims.services.dashboard import RateStatus, Status
@@ -44,18 +44,31 @@ class StatusChip(QLabel):
 
 
 class NumberButton(QPushButton):
-    """A figure that opens the list behind it: flat, keyboard-focusable, with a spoken name."""
+    """A figure that opens the list behind it: flat, keyboard-focusable, with a spoken name.
+    Unlinked (the user's role does not open that list), it is a plain number."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.linked = True
         self.setFlat(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.set_linked(True)
+
+    def set_linked(self, linked: bool) -> None:
+        self.linked = linked
+        self.setCursor(Qt.CursorShape.PointingHandCursor if linked
+                       else Qt.CursorShape.ArrowCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if linked else Qt.FocusPolicy.NoFocus)
         font = self.font()
-        font.setUnderline(True)
+        font.setUnderline(linked)
         self.setFont(font)
+        if not linked:
+            self.setToolTip("")
+
+    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802 - Qt's name
+        return self.linked and super().hitButton(pos)
 
     def set_value(self, text: str, accessible_name: str, tip: str) -> None:
         self.setText(text)
         self.setAccessibleName(accessible_name)
-        self.setToolTip(tip)
+        self.setToolTip(tip if self.linked else "")

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scs_victims.actions import imports
 from scs_victims.errors import UserError
 from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from scs_victims.importing.mapping import IGNORE, ColumnMapping
-from scs_victims.importing.preview import FilePreview, preview_incidents
-from scs_victims.importing.saved_mappings import offered_mapping
+from scs_victims.importing.preview import FilePreview
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.importer.models import PreviewModel
@@ -133,12 +133,11 @@ class PreviewPage(QWizardPage):
         self.model.set_rows([], [], [])
         self.notes.setVisible(False)
         self.status.setText(f"Reading {path.name}\u2026")
-        database = self.context.database
+        user = self.context.user
 
         def work(_progress: ProgressCallback) -> tuple[FilePreview, ColumnMapping, bool]:
-            preview = preview_incidents(path)
-            with database.session() as session:
-                offered, saved = offered_mapping(session, preview.headers)
+            preview = imports.preview(user, path)
+            offered, saved = imports.offered_mapping(user, preview.headers)
             return preview, offered, saved
 
         def loaded(result: tuple[FilePreview, ColumnMapping, bool]) -> None:

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scs_victims.actions import imports
+from scs_victims.actions.changes import Changed
 from scs_victims.errors import Cancelled, UserError
-from scs_victims.importing.incidents import ImportSummary, check_incidents, import_incidents
-from scs_victims.importing.saved_mappings import save_mapping
+from scs_victims.importing.incidents import ImportSummary
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.importer.models import RowErrorsModel
@@ -127,14 +128,13 @@ class CheckPage(QWizardPage):
         self.rejects_host.setVisible(False)
         self.again_button.setVisible(False)
         self.result.setText("")
-        database = self.context.database
+        user = self.context.user
         preview, remember = self.state.preview, self.state.save_mapping
 
         def work(progress: ProgressCallback) -> ImportSummary:
             if remember and mapping is not None and preview is not None:
-                with database.session() as session:
-                    save_mapping(session, preview.headers, mapping)
-            return check_incidents(database, path, mapping=mapping, progress=progress)
+                imports.save_mapping(user, preview.headers, mapping)
+            return imports.check_incidents(user, path, mapping=mapping, progress=progress)
 
         task = self.context.operations.run(work, self._checked, parent=self,
                                            on_failure=self._failed)
@@ -241,11 +241,11 @@ class ImportPage(QWizardPage):
         self.state.result = None
         self.result.setText("")
         self.again_button.setVisible(False)
-        database = self.context.database
+        user = self.context.user
 
-        def work(progress: ProgressCallback) -> ImportSummary:
-            return import_incidents(database, path, mapping=mapping, skip_invalid=skip,
-                                    rejects_path=rejects, progress=progress)
+        def work(progress: ProgressCallback) -> Changed[ImportSummary]:
+            return imports.import_incidents(user, path, mapping=mapping, skip_invalid=skip,
+                                            rejects_path=rejects, progress=progress)
 
         task = self.context.operations.run(work, self._imported, parent=self,
                                            on_failure=self._failed)
@@ -257,7 +257,6 @@ class ImportPage(QWizardPage):
         self.state.result = summary
         self.result.setText("The import is complete.")
         self.completeChanged.emit()
-        self.context.signals.data_changed.emit()
         wizard = self.wizard()
         if wizard is not None and wizard.currentPage() is self:
             wizard.next()

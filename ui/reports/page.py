@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import reports
+from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.periods import Period, PeriodKind, parse_period_label, period_containing
 from scs_victims.progress import ProgressCallback
@@ -37,9 +39,8 @@ from scs_victims.reports.quarterly_data import QuarterSummary
 from scs_victims.services.dashboard import TrendPoint
 from ui.context import AppContext
 from ui.dashboard.trend_chart import TrendChart
-from ui.reports import jobs
 from ui.reports.figures_form import FiguresForm, buddy_label
-from ui.reports.jobs import ReportChoice
+from ui.reports.jobs import ReportChoice, list_format
 from ui.reports.printing import ChoosePrinter, ask_printer, print_pdf
 from ui.reports.summary_model import SummaryModel
 
@@ -108,6 +109,9 @@ class PreviewTab(QWidget):
 
 
 class ReportsPage(QWidget):
+    # The figures follow incidents and the rules; the targets and marking are the area's.
+    REFRESH_ON = ("incidents", "rules", "area", "wards", "marac")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None, *,
                  today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -220,9 +224,10 @@ class ReportsPage(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-        database, choice = self.context.database, self.choice()
+        user, choice = self.context.user, self.choice()
         self.status.setText(f"Working out the figures for {choice.quarter.label} ...")
-        self.context.operations.run(lambda _progress: jobs.load_summary(database, choice),
+        self.context.operations.run(lambda _progress: reports.report_summary(
+                                        user, choice.quarter, publish=choice.publish),
                                     self._show_summary, parent=self,
                                     latest_key=f"reports-preview-{id(self)}")
 
@@ -279,17 +284,19 @@ class ReportsPage(QWidget):
                                     on_failure=failed)
 
     def save_pdf(self) -> None:
-        choice, database = self.choice(), self.context.database
+        choice, user = self.choice(), self.context.user
         chosen = self._ask_path(f"{self._report_name(choice)}.pdf", PDF_FILTER)
         if not chosen:
             return
         path = Path(chosen)
         self._start(f"Making the {choice.quarter.label} report ...",
-                    lambda progress: jobs.save_pdf(database, choice, path, progress),
+                    lambda progress: reports.print_quarterly_report(
+                        user, choice.quarter, path, publish=choice.publish,
+                        progress=progress),
                     lambda _path: f"Saved the {choice.quarter.label} report to {path}.")
 
     def save_workbook(self) -> None:
-        choice, database = self.choice(), self.context.database
+        choice, user = self.choice(), self.context.user
         version = "-publication" if choice.publish else ""
         chosen = self._ask_path(f"figures-{safe_name(choice.quarter.label)}{version}.xlsx",
                                 XLSX_FILTER)
@@ -297,26 +304,30 @@ class ReportsPage(QWidget):
             return
         path = Path(chosen)
         self._start("Writing the workbook ...",
-                    lambda progress: jobs.save_workbook(database, choice, path, progress),
+                    lambda progress: reports.save_report_workbook(
+                        user, choice.quarter, path, publish=choice.publish, progress=progress),
                     lambda _path: f"Saved the workbook to {path}.")
 
     def save_incident_list(self) -> None:
-        quarter, database = self.choice().quarter, self.context.database
+        quarter, user = self.choice().quarter, self.context.user
         chosen = self._ask_path(f"incidents-{safe_name(quarter.label)}.csv", LIST_FILTER)
         if not chosen:
             return
         path = Path(chosen)
+        # Every incident of the quarter, every crime type, CSV or XLSX by the file's ending.
         self._start("Writing the incident list ...",
-                    lambda progress: jobs.save_incident_list(database, quarter, path,
-                                                             progress),
+                    lambda progress: reports.export_incident_list(
+                        user, path, quarter.start, quarter.end, [], list_format(path),
+                        progress),
                     lambda count: f"Saved {count:,} incidents of {quarter.label} to {path}.")
 
     def print_report(self) -> None:
         printer = self.choose_printer(self)
         if printer is None:
             return
-        choice, database = self.choice(), self.context.database
+        choice, user = self.choice(), self.context.user
         name = self._report_name(choice)
+        where = printer.printerName() or Path(printer.outputFileName()).name or "printer"
 
         def send(pdf: bytes) -> str:
             try:
@@ -327,4 +338,6 @@ class ReportsPage(QWidget):
             return f"Sent the {choice.quarter.label} report ({pages} pages) to the printer."
 
         self._start(f"Preparing the {choice.quarter.label} report for printing ...",
-                    lambda progress: jobs.render_pdf(database, choice, progress), send)
+                    lambda progress: reports.quarterly_report_for_printer(
+                        user, choice.quarter, where, publish=choice.publish,
+                        progress=progress), send)

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import settings as settings_actions
+from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CRIME_TYPES
 from scs_victims.errors import UserError
-from scs_victims.progress import ProgressCallback
-from scs_victims.settings import AreaSettings, load_area, save_area
+from scs_victims.settings import AreaSettings
 from ui.context import AppContext
 
 MEASURES = (("repeat_victim_rate", "Repeat victim rate"),
@@ -121,15 +122,18 @@ class AreaTab(QWidget):
         layout.addWidget(self.rates_error)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        # Read-only for a role that may not change settings (the action refuses anyway).
+        self.editable = context.user.can(Permission.CHANGE_SETTINGS)
+        if not self.editable:
+            for edit in (self.name_edit, self.marking_edit, self.population_edit,
+                         *self.rate_edits.values()):
+                edit.setEnabled(False)
+            self.save_button.setVisible(False)
 
     def load(self) -> None:
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> AreaSettings:
-            with database.session() as session:
-                return load_area(session)
-
-        self.context.operations.run(work, self._show, parent=self, latest_key="settings-area")
+        user = self.context.user
+        self.context.operations.run(lambda _progress: settings_actions.area(user), self._show,
+                                    parent=self, latest_key="settings-area")
 
     def _show(self, area: AreaSettings) -> None:
         self.area = area
@@ -180,12 +184,7 @@ class AreaTab(QWidget):
         area = replace(self.area, area_name=name,
                        protective_marking=self.marking_edit.text().strip(),
                        female_population_16_plus=population, **values)
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> AreaSettings:
-            with database.session() as session:
-                save_area(session, area)
-            return area
+        user = self.context.user
 
         def saved(stored: AreaSettings) -> None:
             self.area = stored
@@ -198,4 +197,5 @@ class AreaTab(QWidget):
                 return True
             return False
 
-        self.context.operations.run(work, saved, parent=self, on_failure=refused)
+        self.context.operations.run(lambda _progress: settings_actions.save_area(user, area),
+                                    saved, parent=self, on_failure=refused)

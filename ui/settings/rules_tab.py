@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import settings as settings_actions
+from scs_victims.actions.changes import Changed
+from scs_victims.actions.permissions import Permission
 from scs_victims.errors import Cancelled, UserError
 from scs_victims.progress import ProgressCallback
-from scs_victims.services.rules import DASH_THRESHOLD_MAX, RulesChange, change_rules
-from scs_victims.settings import RuleSettings, load_rules
+from scs_victims.services.rules import DASH_THRESHOLD_MAX, RulesChange
+from scs_victims.settings import RuleSettings
 from ui.context import AppContext
 from ui.settings.labels import wrapped_label
 
@@ -94,15 +97,17 @@ class RulesTab(QWidget):
                                        "this can take a while on a large database."))
         layout.addLayout(row)
         layout.addStretch(1)
+        # Read-only for a role that may not change settings (the action refuses anyway).
+        self.editable = context.user.can(Permission.CHANGE_SETTINGS)
+        if not self.editable:
+            for widget in self.inputs.values():
+                widget.setEnabled(False)
+            self.apply_button.setVisible(False)
 
     def load(self) -> None:
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> RuleSettings:
-            with database.session() as session:
-                return load_rules(session)
-
-        self.context.operations.run(work, self._show, parent=self, latest_key="settings-rules")
+        user = self.context.user
+        self.context.operations.run(lambda _progress: settings_actions.rules(user), self._show,
+                                    parent=self, latest_key="settings-rules")
 
     def _show(self, rules: RuleSettings) -> None:
         self.rules = rules
@@ -127,11 +132,10 @@ class RulesTab(QWidget):
         if not changes:
             self.status.setText("Nothing has changed.")
             return
-        database = self.context.database
+        user = self.context.user
 
-        def work(progress: ProgressCallback) -> RulesChange:
-            with database.session() as session:
-                return change_rules(session, changes, progress)
+        def work(progress: ProgressCallback) -> Changed[RulesChange]:
+            return settings_actions.change_rules(user, changes, progress)
 
         def applied(change: RulesChange) -> None:
             self._show(change.new)
@@ -140,7 +144,6 @@ class RulesTab(QWidget):
                                     f"({change.flags_changed:,} changed).")
             else:
                 self.status.setText("Saved.")
-            self.context.signals.data_changed.emit()
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, Cancelled):

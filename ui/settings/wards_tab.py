@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import settings as settings_actions
+from scs_victims.actions.permissions import Permission
 from scs_victims.errors import FileRefused, UserError
-from scs_victims.importing.wards import WardsSummary, load_wards
-from scs_victims.progress import ProgressCallback
-from scs_victims.services.wards import WardRecord, WardsInvalid, list_wards, save_wards
+from scs_victims.importing.wards import WardsSummary
+from scs_victims.services.wards import WardRecord, WardsInvalid, WardsSaved
 from ui.context import AppContext
 from ui.settings.labels import wrapped_label
 from ui.settings.models import NAME, WardsModel
@@ -83,10 +84,19 @@ class WardsTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
+        # Read-only for a role that may not change settings (the actions refuse anyway).
+        self.editable = context.user.can(Permission.CHANGE_SETTINGS)
+        hint = ("Populations and households are whole numbers; they are the denominators of "
+                "the rates per 1,000.")
+        if self.editable:
+            hint += " Double-click or type to edit."
+        else:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            for button in (self.add_button, self.remove_button, self.load_button,
+                           self.save_button, self.revert_button):
+                button.setVisible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(wrapped_label("Populations and households are whole numbers; they are the "
-                                       "denominators of the rates per 1,000. Double-click or type "
-                                       "to edit."))
+        layout.addWidget(wrapped_label(hint))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
@@ -94,13 +104,9 @@ class WardsTab(QWidget):
         self._edited()
 
     def load(self) -> None:
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> list[WardRecord]:
-            with database.session() as session:
-                return list_wards(session)
-
-        self.context.operations.run(work, self._show, parent=self, latest_key="settings-wards")
+        user = self.context.user
+        self.context.operations.run(lambda _progress: settings_actions.list_wards(user),
+                                    self._show, parent=self, latest_key="settings-wards")
 
     def _show(self, wards: list[WardRecord]) -> None:
         self.model.set_wards(wards)
@@ -127,20 +133,14 @@ class WardsTab(QWidget):
 
     def save(self) -> None:
         edits = self.model.edits()
-        database = self.context.database
+        user = self.context.user
 
-        def work(_progress: ProgressCallback) -> list[WardRecord]:
-            with database.session() as session:
-                save_wards(session, edits)
-            with database.session() as session:
-                return list_wards(session)
-
-        def saved(wards: list[WardRecord]) -> None:
-            self._show(wards)
+        def saved(_saved: WardsSaved) -> None:
             self.status.setText("The wards were saved.")
-            self.context.signals.data_changed.emit()
+            self.load()
 
-        self.context.operations.run(work, saved, parent=self, on_failure=self._refused)
+        self.context.operations.run(lambda _progress: settings_actions.save_wards(user, edits),
+                                    saved, parent=self, on_failure=self._refused)
 
     def _refused(self, error: BaseException) -> bool:
         if not isinstance(error, UserError):
@@ -155,19 +155,12 @@ class WardsTab(QWidget):
         path = self.choose_file(self)
         if path is None:
             return
-        database = self.context.database
+        user = self.context.user
 
-        def work(_progress: ProgressCallback) -> tuple[WardsSummary, list[WardRecord]]:
-            summary = load_wards(database, path)
-            with database.session() as session:
-                return summary, list_wards(session)
-
-        def loaded(result: tuple[WardsSummary, list[WardRecord]]) -> None:
-            summary, wards = result
-            self._show(wards)
+        def loaded(summary: WardsSummary) -> None:
             self.status.setText(f"Loaded {summary.file_name}: {summary.added} added, "
                                 f"{summary.updated} updated, {summary.removed} removed.")
-            self.context.signals.data_changed.emit()
+            self.load()
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, FileRefused) and error.errors:
@@ -178,7 +171,9 @@ class WardsTab(QWidget):
                 return True
             return self._refused(error)
 
-        self.context.operations.run(work, loaded, parent=self, on_failure=refused)
+        self.context.operations.run(
+            lambda _progress: settings_actions.load_wards_file(user, path), loaded,
+            parent=self, on_failure=refused)
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
