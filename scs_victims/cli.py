@@ -314,7 +314,7 @@ def _dispatch_to(handler: Handler, args: argparse.Namespace) -> int:
             return initialise(database)
         user = sign_in_from_terminal(database)
         if user.account.must_change_password and args.command != "password":
-            raise UserError("Your password was reset: choose a new one first with "
+            raise UserError("Choose a new password first (yours was set by an administrator): "
                             f"'scs-victims --db \"{user.location}\" password'.")
         return handler(user, args)
     finally:
