@@ -24,19 +24,25 @@ _CHUNK = 900
 
 
 def restricted_among(session: Session, person_ids: Iterable[int | None]) -> set[int]:
-    """Which of these people (by id, merged or not) are restricted, themselves or through the
-    record they were merged into."""
+    """Which of these people (by id, merged or not) are restricted: a merge group is
+    restricted when any of its records is, so that merging never lifts a restriction."""
     wanted = sorted({person_id for person_id in person_ids if person_id is not None})
     found: set[int] = set()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start:start + _CHUNK]
-        rows = session.execute(select(Person.id, Person.restricted, Person.merged_into_id)
+        rows = session.execute(select(Person.id, Person.merged_into_id)
                                .where(Person.id.in_(chunk))).all()
-        roots = {row.merged_into_id for row in rows if row.merged_into_id is not None}
-        restricted_roots = set(session.scalars(select(Person.id).where(
-            Person.id.in_(roots), Person.restricted.is_(True)))) if roots else set()
-        found.update(row.id for row in rows
-                     if row.restricted or row.merged_into_id in restricted_roots)
+        root_of = {row.id: row.merged_into_id or row.id for row in rows}
+        roots = sorted(set(root_of.values()))
+        restricted_roots: set[int] = set()
+        for root_start in range(0, len(roots), _CHUNK):
+            some = roots[root_start:root_start + _CHUNK]
+            restricted_roots.update(session.scalars(select(Person.id).where(
+                Person.id.in_(some), Person.restricted.is_(True))))
+            restricted_roots.update(session.scalars(select(Person.merged_into_id).where(
+                Person.merged_into_id.in_(some), Person.restricted.is_(True))))
+        found.update(person_id for person_id, root in root_of.items()
+                     if root in restricted_roots)
     return found
 
 

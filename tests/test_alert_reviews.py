@@ -20,6 +20,7 @@ from scs_victims.services.alert_reviews import (
     open_alerts,
     open_counts,
     review_alert,
+    review_in_force,
     subject_names,
 )
 from scs_victims.storage.database import Database
@@ -169,3 +170,17 @@ def test_a_review_is_of_one_alert_only(world: World) -> None:
         AlertKind.ASB_CASE_REVIEW_COMMUNITY: 0, AlertKind.DV_ESCALATION: 0}
     assert subject_names(world.session, [repeat_key(a), repeat_key(b)]) == {
         ("person", a): "Ada", ("person", b): "Bea"}
+
+
+def test_the_review_in_force_is_the_latest_that_still_covers_the_alert(world: World) -> None:
+    p = world.person()
+    world.incident(DV, date(2025, 1, 5), victim=p)
+    world.incident(DV, date(2025, 3, 9), victim=p)
+    world.refresh()
+    assert review_in_force(world.session, repeat_key(p), ON) is None  # never reviewed
+    review_alert(world.session, repeat_key(p), "Seen.", ON)
+    changed = review_alert(world.session, repeat_key(p), "Seen; referred.", ON)
+    assert review_in_force(world.session, repeat_key(p), ON) == changed
+    world.incident(DV, date(2025, 5, 20), victim=p)
+    world.refresh()
+    assert review_in_force(world.session, repeat_key(p), ON) is None  # open again

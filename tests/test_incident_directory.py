@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from scs_victims.restricted import RESTRICTED_LABEL
 from scs_victims.services import incident_directory
 from scs_victims.services.incident_directory import (
     IncidentQuery,
@@ -20,6 +22,7 @@ from scs_victims.services.incident_directory import (
 )
 from scs_victims.services.incidents import IncidentInput, create_incident, delete_incident
 from scs_victims.storage.database import Database
+from scs_victims.storage.models import Incident
 
 TODAY = date(2025, 6, 30)
 
@@ -190,3 +193,31 @@ def test_a_big_search_first_page_is_the_same_however_it_is_found(
     expected_newest = [ids["TOWER-6"], ids["TOWER-0"], ids["TOWER-2"]]
     expected_oldest = [ids["TOWER-5"], ids["TOWER-3"], ids["TOWER-1"]]
     assert list(listing.ids) == (expected_newest if descending else expected_oldest)
+
+
+def test_rows_of_hidden_people_name_them_restricted(database: Database,
+                                                    incidents: dict[str, int]) -> None:
+    with database.session() as session:
+        (shown,) = incident_rows(session, [incidents["DV-1"]])
+        victim = session.scalar(select(Incident.victim_id).where(
+            Incident.id == incidents["DV-1"]))
+        (hidden,) = incident_rows(session, [incidents["DV-1"]],
+                                  hide=lambda ids: {victim} & set(ids))
+        listing = incident_listing(session, IncidentQuery(crime_types=("dv",)), 10,
+                                   hide=lambda ids: {victim} & set(ids))
+    assert (shown.victim, shown.perpetrator) == ("Morwenna Quillfeather", "Jory Penhallow")
+    assert (hidden.victim, hidden.address, hidden.perpetrator) == (
+        RESTRICTED_LABEL, RESTRICTED_LABEL, "Jory Penhallow")
+    assert listing.total == 2 and {row.victim for row in listing.rows} == {RESTRICTED_LABEL}
+
+
+def test_without_names_a_surname_finds_nothing(database: Database,
+                                               incidents: dict[str, int]) -> None:
+    assert _refs(database, incidents, IncidentQuery(text="quill")) == ["DV-2", "DV-1"]
+    assert _refs(database, incidents, IncidentQuery(text="quill", search_names=False)) == []
+    assert _refs(database, incidents, IncidentQuery(text="DV-", search_names=False)) == [
+        "DV-2", "DV-1"]
+    with database.session() as session:
+        listing = incident_listing(session, IncidentQuery(text="quill", search_names=False),
+                                   10)
+    assert listing.total == 0

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from scs_victims.restricted import RESTRICTED_LABEL
 from scs_victims.services.incidents import IncidentInput, create_incident
 from scs_victims.services.lookups import (
     edit_distance,
@@ -111,3 +112,21 @@ def test_no_likely_duplicates(people: Database, forename: str, surname: str, dob
     with people.session() as session:
         assert likely_duplicates(session, forename=forename, surname=surname,
                                  date_of_birth=dob, reference=reference) == []
+
+
+def test_hidden_people_are_found_without_details_and_last(people: Database) -> None:
+    with people.session() as session:
+        everyone = search_people(session, "quill")
+        morwenna = everyone[0].id
+        found = search_people(session, "quill", hide=lambda ids: {morwenna} & set(ids))
+        duplicates = likely_duplicates(session, forename="Morwena", surname="Quillfeather",
+                                       date_of_birth=date(1990, 3, 4),
+                                       hide=lambda ids: {morwenna} & set(ids))
+    assert [match.name for match in found] == ["Ysolde Quillon", RESTRICTED_LABEL]
+    hidden = found[1]
+    assert hidden.hidden and hidden.id == morwenna
+    assert (hidden.forename, hidden.surname, hidden.date_of_birth, hidden.reference,
+            hidden.key_postcode) == (None, None, None, None, None)
+    (duplicate,) = duplicates
+    assert duplicate.person.hidden and duplicate.person.name == RESTRICTED_LABEL
+    assert duplicate.reason.startswith("same date of birth")

@@ -5,11 +5,13 @@ Every name, date of birth and address here is invented.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from scs_victims.restricted import RESTRICTED_LABEL
 from scs_victims.services.incidents import IncidentInput, create_incident, delete_incident
 from scs_victims.services.people import merge_people, unmerge
 from scs_victims.services.people_directory import (
@@ -19,9 +21,9 @@ from scs_victims.services.people_directory import (
     query_words,
     root_ids,
 )
-from scs_victims.services.person_timeline import person_detail, person_profile
+from scs_victims.services.person_timeline import hidden_profile, person_detail, person_profile
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import Incident
+from scs_victims.storage.models import Incident, Person
 from tests.test_services_merge import victim_of
 
 TODAY = date(2025, 6, 30)
@@ -227,3 +229,37 @@ def test_a_merged_away_id_shows_its_survivor(sample: Database) -> None:
     assert profile.counts["asb"] == 2
     assert len(detail.merges) == 1
     assert {entry.reference for entry in detail.timeline} == {"A-2", "A-3", "D-2"}
+
+
+def test_hidden_people_are_listed_and_counted_but_not_named_or_found(sample: Database) -> None:
+    with sample.session() as session:
+        zoe = next(row.id for row in load_directory(session, TODAY).rows
+                   if row.name.startswith("Quillfeather"))
+        session.execute(update(Person).where(Person.id == zoe).values(restricted=True))
+        asked: list[list[int | None]] = []
+
+        def hide(person_ids: Iterable[int | None]) -> set[int]:
+            asked.append(list(person_ids))
+            return {zoe}
+
+        hidden = load_directory(session, TODAY, hide=hide)
+        shown = load_directory(session, TODAY)
+    assert asked == [[zoe]]  # only restricted people are put to the rule
+    assert hidden.total == shown.total
+    (row,) = [row for row in hidden.rows if row.id == zoe]
+    assert (row.name, row.date_of_birth, row.age) == (RESTRICTED_LABEL, None, None)
+    assert (row.dv, row.asb, row.ward) == (2, 1, "Northfold")
+    assert hidden.search("quillfeather") == [] and hidden.search("EN2") == []
+    assert hidden.search("restricted record") == [row]
+    assert names(shown.search("quillfeather")) == ["Quillfeather, Zoë"]
+
+
+def test_a_hidden_profile_keeps_counts_only(sample: Database) -> None:
+    with sample.session() as session:
+        zoe = next(row.id for row in load_directory(session, TODAY).rows
+                   if row.name.startswith("Quillfeather"))
+        profile = hidden_profile(person_profile(session, zoe, TODAY))
+    assert profile.hidden and profile.name == RESTRICTED_LABEL
+    assert (profile.forename, profile.surname, profile.date_of_birth, profile.age,
+            profile.reference, profile.addresses) == (None, None, None, None, None, ())
+    assert profile.counts["dv"] == 2

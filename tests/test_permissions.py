@@ -33,7 +33,8 @@ def _public_functions() -> Iterator[str]:
         if short in {"base", "permissions", "changes", "opening"}:
             continue
         for name, value in vars(module).items():
-            if (inspect.isfunction(value) and not name.startswith("_")
+            # may_... and can_... are pure questions about a user (which buttons to show).
+            if (inspect.isfunction(value) and not name.startswith(("_", "may_", "can_"))
                     and getattr(value, "__module__", "") == module.__name__
                     and next(iter(inspect.signature(value).parameters), "") == "user"):
                 yield f"{short}.{name}"

@@ -1,4 +1,10 @@
-"""Starting the desktop app: ``scs-victims`` with no command (entry point ``desktop``)."""
+"""Starting the desktop app: ``scs-victims`` with no command (entry point ``desktop``).
+
+A missing file first offers an empty database or the demo borough. The database is opened
+(an older one backed up and brought up to date), then someone signs in: a database without
+accounts asks for its first administrator instead. Cancelling any of these quits without
+opening anything. "Sign out" in the main window closes it and asks for a sign-in again.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from scs_victims import __version__
+from scs_victims.actions.base import SignedIn
+from scs_victims.actions.opening import Database, close_store, is_url, resolve_location
+from scs_victims.actions.permissions import Permission
 from scs_victims.errors import UserError
-from scs_victims.storage.database import Database, is_url, open_database, resolve_location
+from ui.account.flow import end_sign_in, sign_in_flow
 from ui.context import AppContext, AppSignals
 from ui.errors import show_error
 from ui.first_run import FirstRunChoice, FirstRunDialog
@@ -36,18 +45,15 @@ def application() -> QApplication:
     return app
 
 
-def build_window(location: str, settings: QSettings | None = None, *,
-                 database: Database | None = None,
-                 operations: Operations | None = None) -> MainWindow:
-    """Build the main window on ``database``, or on the one at ``location`` opened here
-    (raises UserError if it cannot)."""
-    if database is None:
-        database = open_database(location)
+def build_window(user: SignedIn, settings: QSettings | None = None, *,
+                 operations: Operations | None = None,
+                 idle_lock_ms: int | None = None) -> MainWindow:
+    """The main window for a signed-in user (its screens are those the role may use)."""
     signals = AppSignals()
     operations = operations or Operations(show_error)
-    context = AppContext(database=database, operations=operations,
+    context = AppContext(user=user, operations=operations,
                          settings=settings or QSettings(), signals=signals)
-    window = MainWindow(context)
+    window = MainWindow(context, idle_lock_ms=idle_lock_ms)
     signals.setParent(window)
     operations.setParent(window)
     return window
@@ -67,16 +73,40 @@ def run(db: str | None = None) -> int:
         outcome, database = open_at_start(location, operations)
         if database is None:
             return 0 if outcome is Outcome.CANCELLED else 1
-        window = build_window(location, database=database, operations=operations)
     except UserError as error:
         show_error(None, error, "SCS Victims cannot open the database")
         return 1
     except Exception as error:  # noqa: BLE001 - shown as a sentence, logged with traceback
         show_error(None, error, "SCS Victims cannot start")
         return 3
-    window.show()
-    if choice is FirstRunChoice.DEMO:
-        window.load_demo()
-    code = app.exec()
-    window.context.database.close()
-    return code
+    try:
+        return work_sessions(app, database, operations, load_demo=choice is FirstRunChoice.DEMO)
+    except UserError as error:
+        show_error(None, error, "SCS Victims cannot open the database")
+        return 1
+    except Exception as error:  # noqa: BLE001 - shown as a sentence, logged with traceback
+        show_error(None, error, "SCS Victims cannot start")
+        return 3
+    finally:
+        operations.cancel_all()
+        operations.wait_for_done()
+        close_store(database)
+
+
+def work_sessions(app: QApplication, database: Database, operations: Operations, *,
+                  load_demo: bool = False) -> int:
+    """Sign in, work in the main window until it closes; again after each "Sign out"."""
+    while True:
+        user = sign_in_flow(database, operations)
+        if user is None:
+            return 0
+        window = build_window(user)
+        window.show()
+        if load_demo and user.can(Permission.MAINTAIN):
+            window.load_demo()
+        load_demo = False
+        code = app.exec()
+        end_sign_in(user)
+        if not window.signing_out:
+            return code
+        window.deleteLater()

@@ -23,7 +23,9 @@ class FirstRunDialog(QDialog):
             f"<p><tt>{escape(location)}</tt></p>"
             "<p>Start with an empty database to record your own incidents, or load the "
             "<b>demo borough</b>: 20,000 incidents about invented people in invented wards, "
-            "to try every screen safely.</p>")
+            "to try every screen safely.</p>"
+            "<p>Then you create the database's first <b>administrator</b>: the account you "
+            "sign in with, which adds everyone else's.</p>")
         text.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.empty_button = QPushButton("Start &empty")

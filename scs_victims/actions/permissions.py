@@ -19,6 +19,7 @@ class Permission(StrEnum):
     IMPORT = "importing files"
     SEE_FIGURES = "seeing figures"
     PRODUCE_REPORTS = "producing reports"
+    SEE_INCIDENT_LIST = "seeing the incident list"
     EXPORT_INCIDENTS = "exporting the incident list"
     SEE_NAMES = "seeing names in the incident list"
     MARAC = "working on MARAC referrals, DASH, meetings and actions"
@@ -36,13 +37,13 @@ class Permission(StrEnum):
 _OFFICER = frozenset({
     Permission.SEE_PEOPLE, Permission.EDIT_RECORDS, Permission.WORK_ALERTS,
     Permission.IMPORT, Permission.SEE_FIGURES, Permission.PRODUCE_REPORTS,
-    Permission.EXPORT_INCIDENTS, Permission.SEE_NAMES,
+    Permission.SEE_INCIDENT_LIST, Permission.EXPORT_INCIDENTS, Permission.SEE_NAMES,
 })
 _MARAC = _OFFICER | {Permission.MARAC, Permission.PRINT_MARAC, Permission.MARAC_RETURN}
 _SUPERVISOR = _MARAC | {Permission.RESTRICT, Permission.OPEN_RESTRICTED,
                         Permission.REVIEW_OTHERS_ALERTS, Permission.READ_AUDIT}
 _ANALYST = frozenset({Permission.SEE_FIGURES, Permission.PRODUCE_REPORTS,
-                      Permission.EXPORT_INCIDENTS})
+                      Permission.SEE_INCIDENT_LIST, Permission.EXPORT_INCIDENTS})
 _AUDITOR = frozenset({Permission.READ_AUDIT})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -8,8 +8,9 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from scs_victims.marac.case_sheet import CaseSheet
+from scs_victims.marac.case_sheet import CaseSheet, PersonLine
 from scs_victims.marac.cases import OutstandingAction
+from scs_victims.marac.sight import RESTRICTED_LABEL
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.pdf.base import RULE, Renderer, escape_text, uk_date
 
@@ -35,6 +36,10 @@ def born(day: date | None, age: int | None) -> str:
     if day is None:
         return _NOT_RECORDED
     return f"{uk_date(day)} (age {age})" if age is not None else uk_date(day)
+
+
+def _born(person: PersonLine) -> str:
+    return RESTRICTED_LABEL if person.restricted else born(person.date_of_birth, person.age)
 
 
 class MaracRenderer(Renderer):
@@ -133,7 +138,7 @@ class MaracRenderer(Renderer):
             children += ": " + "; ".join(details)
         return self.facts([
             ("Name", sheet.victim.name),
-            ("Date of birth", born(sheet.victim.date_of_birth, sheet.victim.age)),
+            ("Date of birth", _born(sheet.victim)),
             ("Gender", (sheet.gender or "").capitalize() or _NOT_RECORDED),
             ("Ethnicity", sheet.ethnicity or "Not stated"),
             ("Address", address),
@@ -144,7 +149,7 @@ class MaracRenderer(Renderer):
 
     def _perpetrators(self, sheet: CaseSheet) -> Flowable:
         relationship = (sheet.relationship or _NOT_RECORDED).capitalize()
-        rows = [[person.name, born(person.date_of_birth, person.age), relationship]
+        rows = [[person.name, _born(person), relationship]
                 for person in sheet.perpetrators]
         return self.table(rows, [0.4, 0.3, 0.3],
                           head=["Name", "Date of birth", "Relationship to the victim"])

@@ -59,6 +59,7 @@ class PersonLine:
     name: str
     date_of_birth: date | None
     age: int | None
+    restricted: bool = False  # hidden from this reader: name and date of birth withheld
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def case_sheet(session: Session, referral_id: int, *, on: date,
         address = RESTRICTED_LABEL
     elif not referral.withhold_address and profile.addresses:
         address = profile.addresses[0].text or None
-    victim = (PersonLine(RESTRICTED_LABEL, None, None) if hidden.victim
+    victim = (PersonLine(RESTRICTED_LABEL, None, None, restricted=True) if hidden.victim
               else PersonLine(profile.name, profile.date_of_birth, profile.age))
     first_day = window_start(on, REPEAT_WINDOW_MONTHS)
     incidents = tuple(entry for entry in person_timeline(session, profile.id, rules)
@@ -219,7 +220,7 @@ def _perpetrators(session: Session, referral_id: int, on: date,
         .where(MaracPerpetrator.referral_id == referral_id)
         .order_by(MaracPerpetrator.position, MaracPerpetrator.id)).all()
     unseen = set() if hidden is None else hidden.people([row[0] for row in rows])
-    return tuple(PersonLine(RESTRICTED_LABEL, None, None) if person_id in unseen
+    return tuple(PersonLine(RESTRICTED_LABEL, None, None, restricted=True) if person_id in unseen
                  else PersonLine(display_name(forename, surname), born, age_on(born, on))
                  for person_id, forename, surname, born in rows)
 

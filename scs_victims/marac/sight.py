@@ -52,9 +52,9 @@ def _roots(session: Session, person_ids: set[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start:start + _CHUNK]
-        found.update(session.execute(
+        found.update((row[0], row[1]) for row in session.execute(
             select(Person.id, func.coalesce(Person.merged_into_id, Person.id))
-            .where(Person.id.in_(chunk))).tuples())
+            .where(Person.id.in_(chunk))))
     return found
 
 

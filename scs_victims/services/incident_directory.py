@@ -25,6 +25,9 @@ Choices of ours:
 - CHOICE: the date order is by day, then crime type, then entry (id), not by time of day:
   that is the order of the (occurred_on, crime_type) index, so a million ids need no sort.
   Every other sort ends with that date order, so equal keys keep a stable, useful order.
+- CHOICE: a viewer who may not see names (``IncidentQuery.search_names`` False: analysts)
+  finds nothing by a victim's surname; rows of a restricted person the viewer may not see
+  (``hide``) name them "Restricted record", and the address too when they are the victim.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.identity import normalise_postcode
+from scs_victims.restricted import RESTRICTED_LABEL
+from scs_victims.services.people import Hide
 from scs_victims.services.search_copy import IncidentSearchCopy
 from scs_victims.storage.models import Address, Incident, Person, Ward
 
@@ -74,6 +79,8 @@ class IncidentQuery:
     incident_ids: tuple[int, ...] = ()
     sort: str = "date"
     descending: bool = True
+    # False for a viewer who may not see names: search text then never matches a surname.
+    search_names: bool = True
 
 
 class IncidentRow(NamedTuple):
@@ -124,10 +131,10 @@ def _spellings(text: str) -> list[str]:
     return list(dict.fromkeys((text, text[:1].upper() + text[1:].lower(), text.upper())))
 
 
-def _text_ids(session: Session, text: str) -> Select[Any] | None:
+def _text_ids(session: Session, text: str, names: bool = True) -> Select[Any] | None:
     """The ids whose reference, dwelling postcode or victim surname match: a union of
     queries that each use their own index (one OR over the three would scan the table)."""
-    parts = _text_parts(session, text).queries
+    parts = _text_parts(session, text, names=names).queries
     if len(parts) <= 1:
         return parts[0] if parts else None
     return select(union(*parts).subquery().c.id)
@@ -140,7 +147,8 @@ class _TextParts:
 
 
 def _text_parts(session: Session, text: str,
-                search_copy: IncidentSearchCopy | None = None) -> _TextParts:
+                search_copy: IncidentSearchCopy | None = None, *,
+                names: bool = True) -> _TextParts:
     """How to find the incidents a search text matches (reference, postcode, surname).
 
     With ``search_copy``, text inside references that has no letters is found in memory,
@@ -181,7 +189,7 @@ def _text_parts(session: Session, text: str,
     if postcode is not None:
         parts.append(select(Incident.id).where(
             Incident.address_id.in_(select(Address.id).where(postcode))))
-    if any(ch.isalpha() for ch in text):
+    if names and any(ch.isalpha() for ch in text):
         surname = or_(*(_prefix(Person.surname, spelling) for spelling in _spellings(text)))
         parts.append(select(Incident.id).where(
             Incident.victim_id.in_(select(Person.id).where(surname))))
@@ -230,7 +238,7 @@ def _filtered(session: Session, query: IncidentQuery) -> Select[Any]:
         # "= true", not "IS true": the partial index ix_incidents_repeats is chosen only
         # for the very condition it was built with.
         statement = statement.where(Incident.is_repeat == true())
-    matching = _text_ids(session, query.text)
+    matching = _text_ids(session, query.text, query.search_names)
     if matching is not None:
         statement = statement.where(Incident.id.in_(matching))
     return statement
@@ -307,13 +315,15 @@ def _address(line1: str | None, postcode: str | None) -> str | None:
     return ", ".join(part for part in (line1, postcode) if part) or None
 
 
-def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
+def incident_rows(session: Session, ids: Sequence[int], *,
+                  hide: Hide | None = None) -> list[IncidentRow]:
     """The display rows of these incidents, in the order of ``ids`` (unknown ids are left out).
-    """
+    ``hide`` picks the restricted people to show as "Restricted record"."""
     victim = aliased(Person)
     perpetrator = aliased(Person)
     previous = aliased(Incident)
     found: dict[int, IncidentRow] = {}
+    people: dict[int, tuple[int | None, int | None]] = {}  # incident: victim, perpetrator
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         statement = (
@@ -321,7 +331,8 @@ def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
                    Incident.crime_type, Incident.category, victim.forename, victim.surname,
                    perpetrator.forename, perpetrator.surname, Incident.perpetrator_name,
                    Address.line1, Address.postcode, Ward.name, Incident.source,
-                   Incident.is_repeat, previous.reference)
+                   Incident.is_repeat, previous.reference, Incident.victim_id,
+                   Incident.perpetrator_id)
             .outerjoin(victim, victim.id == Incident.victim_id)
             .outerjoin(perpetrator, perpetrator.id == Incident.perpetrator_id)
             .outerjoin(Address, Address.id == Incident.address_id)
@@ -332,7 +343,8 @@ def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
         for row in session.execute(statement):
             (incident_id, reference, occurred_on, occurred_time, crime_type, category,
              v_forename, v_surname, p_forename, p_surname, p_name, line1, postcode, ward,
-             source, is_repeat, previous_reference) = row
+             source, is_repeat, previous_reference, victim_id, perpetrator_id) = row
+            people[incident_id] = (victim_id, perpetrator_id)
             found[incident_id] = IncidentRow(
                 id=incident_id, reference=reference, occurred_on=occurred_on,
                 occurred_time=occurred_time, crime_type=crime_type, category=category,
@@ -341,15 +353,34 @@ def incident_rows(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
                 address=_address(line1, postcode), ward=ward, source=source,
                 is_repeat=bool(is_repeat), previous_reference=previous_reference,
             )
+    if hide is not None and people:
+        hidden = set(hide({person for pair in people.values() for person in pair}))
+        if hidden:
+            for incident_id, (victim_id, perpetrator_id) in people.items():
+                if victim_id in hidden or perpetrator_id in hidden:
+                    found[incident_id] = _masked(found[incident_id], victim_id in hidden,
+                                                 perpetrator_id in hidden)
     return [found[incident_id] for incident_id in ids if incident_id in found]
 
 
+def _masked(row: IncidentRow, victim: bool, perpetrator: bool) -> IncidentRow:
+    """A row with a hidden victim's name and address, or a hidden perpetrator's name, replaced
+    by ``RESTRICTED_LABEL``."""
+    if victim:
+        row = row._replace(victim=RESTRICTED_LABEL, address=RESTRICTED_LABEL)
+    if perpetrator:
+        row = row._replace(perpetrator=RESTRICTED_LABEL)
+    return row
+
+
 def incident_listing(session: Session, query: IncidentQuery, first: int,
-                     search_copy: IncidentSearchCopy | None = None) -> IncidentListing:
+                     search_copy: IncidentSearchCopy | None = None, *,
+                     hide: Hide | None = None) -> IncidentListing:
     """The count of the query's incidents, its ids in order and the rows of the first
     ``first`` of them, in one call (one round trip for a screen). ``search_copy`` (every
     reference and date in memory) finds text inside references without reading them all,
-    and orders a big search's first page without reading its table rows."""
+    and orders a big search's first page without reading its table rows. ``hide`` as for
+    ``incident_rows``."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key: {query.sort!r}")
     if query.text.strip() and not query.incident_ids:
@@ -361,12 +392,14 @@ def incident_listing(session: Session, query: IncidentQuery, first: int,
         elif query.sort == "date":
             ids = _first_in_date_order(session, query, matched, first, deleted=len(deleted),
                                        search_copy=search_copy)
-            return IncidentListing(ids, len(matched), incident_rows(session, ids), False)
+            return IncidentListing(ids, len(matched), incident_rows(session, ids, hide=hide),
+                                   False)
         else:
             ids = incident_ids(session, query)
     else:
         ids = incident_ids(session, query)
-    return IncidentListing(ids, len(ids), incident_rows(session, ids[:first]), True)
+    return IncidentListing(ids, len(ids), incident_rows(session, ids[:first], hide=hide),
+                           True)
 
 
 def _matches(session: Session, query: IncidentQuery,
@@ -375,10 +408,11 @@ def _matches(session: Session, query: IncidentQuery,
     index range, and joined here: no table row is read, and no temporary B-tree merges them.
     """
     connection = session.connection()
-    others = dataclasses.replace(query, text="", sort="date", descending=True)
+    others = dataclasses.replace(query, text="", sort="date", descending=True,
+                                 search_names=True)
     if others != IncidentQuery():
         return set(connection.execute(_filtered(session, query)).scalars())
-    parts = _text_parts(session, query.text, search_copy)
+    parts = _text_parts(session, query.text, search_copy, names=query.search_names)
     matched = set(parts.found)
     for part in parts.queries:
         matched.update(connection.execute(part).scalars())
@@ -426,7 +460,7 @@ def _first_by_kind_of_match(session: Session, query: IncidentQuery, matched: set
     ids, which ``matched`` no longer holds, are dropped after the database's limit: so the
     caller asks for that many more)."""
     candidates: dict[int, tuple[Any, ...]] = {}
-    for part in _text_parts(session, query.text).queries:
+    for part in _text_parts(session, query.text, names=query.search_names).queries:
         ranked = _order(query, part.add_columns(Incident.occurred_on, Incident.crime_type))
         for incident_id, occurred_on, crime_type in session.execute(ranked.limit(limit)):
             if incident_id in matched:

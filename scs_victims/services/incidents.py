@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from scs_victims.audit import record
 from scs_victims.domain.crime_types import CrimeType
@@ -407,6 +407,23 @@ def _person(session: Session, person_id: int | None) -> _PersonFields | None:
     return None if row is None else _PersonFields(*row)
 
 
+def incident_people(session: Session, incident_id: int) -> tuple[int | None, int | None]:
+    """The victim and the perpetrator of an incident (deleted ones too), each as the root of
+    their merge group (None when the incident has none). Raises ``NotFound``."""
+    victim, perpetrator = aliased(Person), aliased(Person)
+    row = session.execute(
+        select(func.coalesce(victim.merged_into_id, victim.id),
+               func.coalesce(perpetrator.merged_into_id, perpetrator.id))
+        .select_from(Incident)
+        .outerjoin(victim, victim.id == Incident.victim_id)
+        .outerjoin(perpetrator, perpetrator.id == Incident.perpetrator_id)
+        .where(Incident.id == incident_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no incident with id {incident_id}.")
+    return row[0], row[1]
+
+
 def load_incident_input(session: Session, incident_id: int) -> IncidentInput:
     """The form for editing an incident, filled from what is stored (deleted ones too)."""
     _incident_row(session, incident_id)
@@ -644,6 +661,7 @@ __all__ = [
     "create_incident",
     "delete_incident",
     "explain_incident",
+    "incident_people",
     "load_incident_input",
     "recently_deleted",
     "restore_incident",

@@ -14,10 +14,14 @@ Choices of ours:
 - CHOICE: name searches use the surname index, trying the text as typed, capitalised and in
   capitals (the index is case-sensitive); a word of the search that is not the start of the
   surname must start the forename.
+- CHOICE: a restricted person the viewer may not see (``hide``) is still found, as a match
+  with no details (``hidden``, named "Restricted record"), after the others: the form then
+  asks for a reason before using them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +37,8 @@ from scs_victims.domain.identity import (
     person_key,
 )
 from scs_victims.errors import NotFound
+from scs_victims.restricted import RESTRICTED_LABEL
+from scs_victims.services.people import Hide
 from scs_victims.storage.models import Address, Incident, Person, Ward
 
 _HIGHEST = "\U0010ffff"
@@ -51,9 +57,13 @@ class PersonMatch:
     gender: str | None
     # The postcode a name-and-postcode key was made with (the form needs it to link again).
     key_postcode: str | None
+    # A restricted person this viewer may not see: every detail above is left out.
+    hidden: bool = False
 
     @property
     def name(self) -> str:
+        if self.hidden:
+            return RESTRICTED_LABEL
         return " ".join(part for part in (self.forename, self.surname) if part) or "(no name)"
 
 
@@ -101,6 +111,23 @@ def _match(row: Any) -> PersonMatch:
                        key_postcode=key_postcode)
 
 
+def masked(match: PersonMatch) -> PersonMatch:
+    """The match as a viewer who may not see this restricted person gets it: the id only."""
+    return PersonMatch(id=match.id, reference=None, forename=None, surname=None,
+                       date_of_birth=None, gender=None, key_postcode=None, hidden=True)
+
+
+def _hiding(matches: list[PersonMatch], hide: Hide | None) -> list[PersonMatch]:
+    """``matches`` with the hidden people masked and moved last (their place in an order by
+    name would hint at the name)."""
+    hidden = set(hide([match.id for match in matches])) if hide is not None and matches \
+        else set()
+    if not hidden:
+        return matches
+    return ([match for match in matches if match.id not in hidden]
+            + [masked(match) for match in matches if match.id in hidden])
+
+
 def person_match(session: Session, person_id: int) -> PersonMatch:
     """One person (resolved to the root of a merge) as the pickers give it."""
     row = session.execute(select(*_PERSON_COLUMNS, Person.merged_into_id)
@@ -112,9 +139,11 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
     return _match(row)
 
 
-def search_people(session: Session, text: str, limit: int = 20) -> list[PersonMatch]:
+def search_people(session: Session, text: str, limit: int = 20, *,
+                  hide: Hide | None = None) -> list[PersonMatch]:
     """People (merge roots) whose reference or name matches the typed text, name parts in any
-    order: 'smith jan' and 'jan smith' both find Jane Smith."""
+    order: 'smith jan' and 'jan smith' both find Jane Smith. ``hide`` picks the restricted
+    people to give without details."""
     words = text.split()
     if not words:
         return []
@@ -144,9 +173,9 @@ def search_people(session: Session, text: str, limit: int = 20) -> list[PersonMa
             take(select(*_PERSON_COLUMNS, Person.merged_into_id)
                  .where(_prefix(Person.surname, spelling))
                  .order_by(Person.surname, Person.forename), others)
-    return sorted(found.values(), key=lambda match: (normalise_name(match.surname or ""),
-                                                     normalise_name(match.forename or ""),
-                                                     match.id))[:limit]
+    return _hiding(sorted(found.values(), key=lambda match: (
+        normalise_name(match.surname or ""), normalise_name(match.forename or ""),
+        match.id))[:limit], hide)
 
 
 def search_addresses(session: Session, text: str, limit: int = 20) -> list[AddressMatch]:
@@ -225,9 +254,11 @@ def _similar_reason(forename: str, surname: str, other_forename: str,
 
 def likely_duplicates(session: Session, *, forename: str | None, surname: str | None,
                       date_of_birth: date | None, postcode: str | None = None,
-                      reference: str | None = None, limit: int = 10) -> list[LikelyDuplicate]:
+                      reference: str | None = None, limit: int = 10,
+                      hide: Hide | None = None) -> list[LikelyDuplicate]:
     """Existing people a new person with these details may really be (empty when the details
-    link to an existing person by key, as saving would then reuse that person)."""
+    link to an existing person by key, as saving would then reuse that person). ``hide``
+    picks the restricted people to give without details (the reason stays)."""
     postcode = normalise_postcode(postcode) if postcode else None
     key = person_key(reference=reference, forename=forename, surname=surname,
                      date_of_birth=date_of_birth, postcode=postcode)
@@ -267,7 +298,9 @@ def likely_duplicates(session: Session, *, forename: str | None, surname: str | 
             same = (normalise_name(row.forename or ""), normalise_name(row.surname or ""))
             if row.merged_into_id is None and same == (name_f, name_s):
                 add(row, "same name at the same postcode")
-    return list(found.values())[:limit]
+    duplicates = list(found.values())[:limit]
+    shown = {match.id: match for match in _hiding([item.person for item in duplicates], hide)}
+    return [dataclasses.replace(item, person=shown[item.person.id]) for item in duplicates]
 
 
 __all__ = [
@@ -276,6 +309,7 @@ __all__ = [
     "PersonMatch",
     "edit_distance",
     "likely_duplicates",
+    "masked",
     "search_addresses",
     "search_people",
 ]

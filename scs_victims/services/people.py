@@ -22,7 +22,7 @@ Choices of ours:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -41,6 +41,12 @@ MergeKind = Literal["person", "address"]
 _MODELS: dict[str, type[Person] | type[Address]] = {"person": Person, "address": Address}
 _NOUNS = {"person": "person", "address": "address"}
 _CHUNK = 900  # ids per IN list, well inside every database's limit on bound parameters
+
+# Given the ids of people a list or a document is about to show, those whose details this
+# viewer must not see (``scs_victims.restricted.hidden_people`` with the viewer's rights bound
+# in): a service replaces their name, date of birth and address by ``RESTRICTED_LABEL`` and
+# changes no count. None: the viewer sees everyone (the command line's files, the fixtures).
+Hide = Callable[[Iterable[int | None]], Collection[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +274,7 @@ def person_summary(session: Session, person_id: int) -> PersonSummary:
 
 
 __all__ = [
+    "Hide",
     "MergeKind",
     "MergeRecord",
     "MergeResult",

@@ -22,6 +22,10 @@ Choices of ours:
 - CHOICE: a query word matches the beginning of a word of the name, reference or postcode
   ("jo" finds "Jones", "EN2" finds "EN2 1AA"); names split at spaces, hyphens and apostrophes
   also match whole ("obrien" finds "O'Brien").
+- CHOICE: a restricted person the viewer may not see (``hide``) is listed and counted as any
+  other, named "Restricted record" with no date of birth or age; their name, reference and
+  postcodes are left out of the search key, so typing them does not find the row (the words
+  "restricted record" do). Their ward, counts and flags stay: the figures show them anyway.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ from sqlalchemy import Integer, Row, Select, String, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from scs_victims.domain.crime_types import CrimeType
+from scs_victims.restricted import RESTRICTED_LABEL
 from scs_victims.services.incident_directory import ward_choices
+from scs_victims.services.people import Hide
 from scs_victims.storage.models import Address, Incident, Person
 
 _CHUNK = 900  # ids per IN list, well inside every database's limit on bound parameters
@@ -257,7 +263,7 @@ def _directory_query() -> Select[*tuple[Any, ...]]:
         select(Person.id, Person.forename, Person.surname, Person.date_of_birth, Person.gender,
                Person.reference, *(stats.c[crime_type.value] for crime_type in CrimeType),
                stats.c.repeat, stats.c.latest, stats.c.postcodes,
-               Person.id.in_(perpetrators))
+               Person.id.in_(perpetrators), Person.restricted)
         .outerjoin(stats, stats.c.root == Person.id)
         .where(Person.merged_into_id.is_(None))
         # Ties in the list's order (people of the same name) keep this order.
@@ -278,13 +284,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_directory(session: Session, today: date | None = None) -> PeopleDirectory:
-    """Every canonical person with their counts; ordered by name."""
+def load_directory(session: Session, today: date | None = None, *,
+                   hide: Hide | None = None) -> PeopleDirectory:
+    """Every canonical person with their counts; ordered by name. ``hide`` picks the
+    restricted people to show as "Restricted record" (None: nobody is hidden)."""
     with _collector_paused():
-        return _load_directory(session, today or date.today())
+        return _load_directory(session, today or date.today(), hide)
 
 
-def _load_directory(session: Session, today: date) -> PeopleDirectory:
+_HIDDEN_KEY = " " + RESTRICTED_LABEL.lower()
+
+
+def _load_directory(session: Session, today: date, hide: Hide | None) -> PeopleDirectory:
     # The loop below runs once per person: it does the least it can, and only names or
     # references with accents or punctuation take the slower path. What repeats across
     # people (names, genders, dates of birth with their age, latest day and ward) is worked
@@ -296,10 +307,13 @@ def _load_directory(session: Session, today: date) -> PeopleDirectory:
     latests: dict[str | None, tuple[date | None, int | None, str]] = {}
     rows: list[PersonRow] = []
     keys: list[str] = []
+    restricted: list[int] = []  # positions of restricted people, for ``hide`` to judge
     plain = _PLAIN.fullmatch
     new_row = tuple.__new__  # PersonRow(...) runs Python code per row; this does not
     for (person_id, forename, surname, birth, gender, reference, asb, burglary, dv, repeat,
-         latest, postcodes, perpetrator) in _rows(session, _directory_query()):
+         latest, postcodes, perpetrator, is_restricted) in _rows(session, _directory_query()):
+        if is_restricted:
+            restricted.append(len(rows))
         born, age = births.get(birth) or births.setdefault(birth, (birth, age_on(birth, today)))
         last, ward_id, ward = (latests.get(latest)
                                or latests.setdefault(latest, _last(latest, ward_names)))
@@ -315,6 +329,13 @@ def _load_directory(session: Session, today: date) -> PeopleDirectory:
             strings.setdefault(gender, gender), ward_id, ward,
             asb or 0, burglary or 0, dv or 0, last, bool(repeat), bool(perpetrator),
         )))
+    if hide is not None and restricted:
+        hidden = set(hide([rows[position].id for position in restricted]))
+        for position in restricted:
+            if rows[position].id in hidden:
+                rows[position] = rows[position]._replace(
+                    name=RESTRICTED_LABEL, date_of_birth=None, age=None)
+                keys[position] = _HIDDEN_KEY
     # Sorted here, while the keys are still a list, rather than by ``order`` once joined.
     positions = _sorted_positions(rows, lambda row: row.name.casefold(), False)
     return PeopleDirectory([rows[i] for i in positions], [keys[i] for i in positions], wards,

@@ -13,10 +13,14 @@ Choices of ours:
   the look-back window as now set; for burglary the chain is the dwelling's, which the reason
   says. On an incident where the person is the perpetrator, the repeat is the victim's.
 - CHOICE: the addresses known are those of their incidents as victim, most recent first.
+- CHOICE: a restricted person shown to a viewer who may not see them (``hidden_profile``: the
+  compare view before a merge) keeps their counts, gender and merges; their name, date of
+  birth, age, reference and addresses are left out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 from scs_victims.alerts import Alert, compute_alerts
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.dates import order_key
+from scs_victims.restricted import RESTRICTED_LABEL
 from scs_victims.services.people import MergeRecord, list_merges, person_summary
 from scs_victims.services.people_directory import age_on, display_name
 from scs_victims.settings import RuleSettings, load_rules
@@ -69,6 +74,8 @@ class PersonProfile:
     counts: dict[str, int]  # crime type -> incidents as victim
     last_incident: date | None
     perpetrator_incidents: int
+    restricted: bool = False  # marked as a restricted record (its root is)
+    hidden: bool = False  # restricted, and this viewer may not see the details
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +181,7 @@ def person_profile(session: Session, person_id: int, today: date | None = None
     ids = [root, *members]
     person = session.execute(
         select(Person.forename, Person.surname, Person.date_of_birth, Person.gender,
-               Person.ethnicity, Person.reference).where(Person.id == root)
+               Person.ethnicity, Person.reference, Person.restricted).where(Person.id == root)
     ).one()
     live = Incident.deleted_at.is_(None)
     counts = {crime_type.value: 0 for crime_type in CrimeType}
@@ -206,7 +213,15 @@ def person_profile(session: Session, person_id: int, today: date | None = None
         ethnicity=person.ethnicity, reference=person.reference, member_ids=members,
         addresses=tuple(KnownAddress(*row[:5]) for row in addresses), counts=counts,
         last_incident=last, perpetrator_incidents=perpetrated,
+        restricted=bool(person.restricted),
     )
+
+
+def hidden_profile(profile: PersonProfile) -> PersonProfile:
+    """The profile as a viewer who may not see this restricted person gets it."""
+    return dataclasses.replace(profile, name=RESTRICTED_LABEL, forename=None, surname=None,
+                               date_of_birth=None, age=None, reference=None, addresses=(),
+                               hidden=True)
 
 
 def person_detail(session: Session, person_id: int, today: date | None = None) -> PersonDetail:
@@ -229,6 +244,7 @@ __all__ = [
     "PersonDetail",
     "PersonProfile",
     "TimelineEntry",
+    "hidden_profile",
     "person_detail",
     "person_profile",
     "person_timeline",

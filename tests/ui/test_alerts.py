@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from scs_victims.alerts import AlertKind
+from scs_victims.accounts import Role
+from scs_victims.actions.changes import OpChanges
+from scs_victims.alerts import PERSON, AlertKind
+from scs_victims.audit import acting_as
+from scs_victims.restricted import RESTRICTED_LABEL, set_restricted
 from scs_victims.services.alert_reviews import AlertWithReview, open_alerts, review_alert
+from scs_victims.storage.database import Database
 from scs_victims.storage.models import AlertReview
 from tests.ui.conftest import shown
 from ui.alerts.model import AlertIncidentsModel, AlertsFilter, AlertsModel, alert_rows
@@ -23,7 +28,7 @@ TODAY = date.today()  # the demo borough's incidents end today
 
 
 def core_alerts(context: AppContext) -> list[AlertWithReview]:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         return open_alerts(session, TODAY)
 
 
@@ -32,7 +37,8 @@ def page(qtbot: Any, demo_context: AppContext) -> AlertsPage:
     page = AlertsPage(demo_context)
     page.today = lambda: TODAY
     page.window_for_test = shown(page, qtbot)  # type: ignore[attr-defined]  # kept alive
-    demo_context.signals.data_changed.connect(page.refresh)  # as the main window routes it
+    demo_context.signals.data_changed.connect(  # as the main window routes it
+        lambda changes: page.refresh() if changes.any(*AlertsPage.REFRESH_ON) else None)
     page.on_shown()
     wait_idle(qtbot, demo_context)
     return page
@@ -153,7 +159,7 @@ def test_mark_reviewed_with_a_note_hides_the_alert_until_asked(
     assert reviewed is not None and reviewed.status == "Reviewed"
     assert page.review_label.text().endswith(": Phoned; safety plan agreed.")
     assert not page.review_button.isEnabled()
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         stored = session.query(AlertReview).one()
     assert (stored.note, stored.subject_id) == ("Phoned; safety plan agreed.",
                                                 row.alert.subject_id)
@@ -171,7 +177,7 @@ def test_a_review_without_a_note_is_refused_on_the_field(
     assert dialog.error.isVisible()
     assert dialog.error.text() == "Write a note saying what was done about this alert."
     assert errors.errors == []  # shown on the field, not as an error box
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         assert session.query(AlertReview).count() == 0
     qtbot.keyClicks(dialog.note, "x")
     assert not dialog.error.isVisible()
@@ -181,7 +187,7 @@ def test_a_review_without_a_note_is_refused_on_the_field(
 def test_a_review_made_elsewhere_shows_after_refresh(
         qtbot: Any, page: AlertsPage, demo_context: AppContext) -> None:
     first = page.model.row_at(0)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         review_alert(session, first.key, "Done by a colleague.", TODAY)
     page.refresh()
     wait_idle(qtbot, demo_context)
@@ -189,3 +195,83 @@ def test_a_review_made_elsewhere_shows_after_refresh(
                page.model.row_at(source).status == "Reviewed"
                for source in range(page.model.rowCount(QModelIndex())))
     assert not page.select(first.key)
+
+
+def test_a_review_is_a_change_of_alerts_only(
+        qtbot: Any, page: AlertsPage, demo_context: AppContext) -> None:
+    page.table.selectRow(0)
+    dialog = page.mark_reviewed()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.note, "Phoned.")
+    with qtbot.waitSignal(demo_context.signals.data_changed) as blocker:
+        dialog.submit()
+    wait_idle(qtbot, demo_context)
+    assert blocker.args == [OpChanges(alerts=True)]
+
+
+def open_page(qtbot: Any, context: AppContext) -> AlertsPage:
+    page = AlertsPage(context)
+    page.today = lambda: TODAY
+    page.window_for_test = shown(page, qtbot)  # type: ignore[attr-defined]  # kept alive
+    page.on_shown()
+    wait_idle(qtbot, context)
+    return page
+
+
+def test_an_officer_changes_only_their_own_review_and_a_supervisor_anyones(
+        qtbot: Any, make_context: Any, demo_db: Database) -> None:
+    officer = make_context(demo_db, Role.OFFICER)
+    page = open_page(qtbot, officer)
+    page.table.selectRow(0)
+    key = page.selected().key  # type: ignore[union-attr]
+    assert not page.change_review_button.isEnabled()  # open: nothing to change
+    dialog = page.mark_reviewed()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.note, "Phoned.")
+    dialog.submit()
+    wait_idle(qtbot, officer)
+    page.refresh()
+    wait_idle(qtbot, officer)
+    page.show_reviewed.setChecked(True)
+    assert page.select(key)
+    assert page.change_review_button.isEnabled()  # their own
+    assert not page.review_button.isEnabled()
+
+    supervisor = make_context(demo_db, Role.SUPERVISOR)
+    over = open_page(qtbot, supervisor)
+    over.show_reviewed.setChecked(True)
+    assert over.select(key)
+    assert over.change_review_button.isEnabled()  # anyone's
+    changing = over.change_review()
+    assert changing is not None
+    assert changing.windowTitle() == "Change the alert's review"
+    assert changing.note.toPlainText() == "Phoned."
+    changing.note.setPlainText("Referred to MARAC.")
+    changing.submit()
+    wait_idle(qtbot, supervisor)
+    over.refresh()
+    wait_idle(qtbot, supervisor)
+    assert over.select(key)
+    assert over.review_label.text().endswith(": Referred to MARAC.")
+
+    page.refresh()  # the supervisor's review is no longer the officer's to change
+    wait_idle(qtbot, officer)
+    assert page.select(key)
+    assert not page.change_review_button.isEnabled()
+
+
+def test_a_restricted_person_shows_as_a_restricted_record(
+        qtbot: Any, make_context: Any, demo_db: Database) -> None:
+    supervisor = make_context(demo_db, Role.SUPERVISOR)
+    person_id = next(item.alert.subject_id for item in core_alerts(supervisor)
+                     if item.alert.subject == PERSON)
+    with acting_as(supervisor.user.actor), demo_db.session() as session:
+        set_restricted(session, person_id, True, "A colleague's relative")
+    officer_page = open_page(qtbot, make_context(demo_db, Role.OFFICER))
+    names = {officer_page.model.row_at(row).alert.subject_id: officer_page.model.row_at(row).name
+             for row in range(officer_page.model.rowCount())
+             if officer_page.model.row_at(row).alert.subject == PERSON}
+    assert names[person_id] == RESTRICTED_LABEL
+    assert len(set(names.values())) > 1  # the others keep their names
+    supervisor_page = open_page(qtbot, supervisor)
+    assert RESTRICTED_LABEL not in visible_column(supervisor_page, AlertsModel.NAME)

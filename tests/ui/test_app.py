@@ -1,4 +1,5 @@
-"""Starting the app: the first-run choice and opening the window on a database file."""
+"""Starting the app: the first-run choice, opening the database file, signing in and the
+window built for the signed-in user."""
 
 from __future__ import annotations
 
@@ -28,15 +29,71 @@ def test_first_run_offers_empty_or_demo(qtbot: Any, tmp_path: Path) -> None:
 
 def test_window_opens_on_a_new_database_file(qtbot: Any, tmp_path: Path,
                                              qsettings: QSettings) -> None:
+    from scs_victims.actions.opening import close_store, open_store
+    from scs_victims.actions.signing_in import create_first_admin, has_accounts
+
     path = tmp_path / "fresh.db"
-    window = build_window(str(path), qsettings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: not window.context.operations.busy, timeout=20_000)
-    assert path.exists()
-    assert str(path) in window.windowTitle()
-    window.close()
-    window.context.database.close()
+    database = open_store(str(path))
+    try:
+        assert path.exists()
+        assert not has_accounts(database)
+        user, backup = create_first_admin(database, "first-admin", "synthetic-pass-1234")
+        assert backup is None  # a new database holds nothing to back up
+        window = build_window(user, qsettings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: not window.context.operations.busy, timeout=20_000)
+        assert str(path) in window.windowTitle()
+        assert window.user_label.text() == "Signed in as first-admin (admin)"
+        window.close()
+    finally:
+        close_store(database)
+
+
+@pytest.mark.usefixtures("qtbot")
+def test_the_app_signs_in_again_after_sign_out(tmp_path: Path, qsettings: QSettings,
+                                               monkeypatch: Any) -> None:
+    """``work_sessions``: sign in, the window until it closes; "Sign out" asks again, and
+    each sign-in's end is recorded."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from scs_victims.actions.audit_log import list_events
+    from scs_victims.actions.opening import close_store, open_store
+    from scs_victims.audit_trail import AuditFilter
+    from tests.helpers.accounts import signed_in
+    from ui import app as app_module
+    from ui.operations import Operations
+
+    database = open_store(str(tmp_path / "sessions.db"))
+    users = [signed_in(database), signed_in(database), None]
+    built: list[str] = []
+    monkeypatch.setattr(app_module, "sign_in_flow", lambda _db, _ops: users.pop(0))
+    real_build = app_module.build_window
+
+    def build(user: Any) -> Any:
+        window = real_build(user, qsettings)
+        built.append("window")
+        # The first window signs out once shown; the second is closed (Quit).
+        QTimer.singleShot(300, window.sign_out if len(built) == 1 else window.close)
+        return window
+
+    monkeypatch.setattr(app_module, "build_window", build)
+    reported: list[BaseException] = []
+    guard = QTimer()  # a hang would stop every later test: give up after a while
+    guard.setSingleShot(True)
+    guard.timeout.connect(QApplication.quit)
+    guard.start(60_000)
+    try:
+        code = app_module.work_sessions(QApplication.instance(), database,
+                                        Operations(lambda _parent, error: reported.append(error)))
+        assert guard.isActive() and reported == []
+        assert code == 0
+        assert built == ["window", "window"] and users == [None]
+        assert len(list_events(signed_in(database), AuditFilter(kind="sign_out"))) == 2
+    finally:
+        guard.stop()
+        close_store(database)
 
 
 @pytest.mark.usefixtures("qapp")
@@ -51,13 +108,13 @@ def test_an_older_database_is_updated_off_the_ui_thread(
     path = tmp_path / "old.db"
     database_at(path, "0006")
     threads: list[bool] = []
-    real_open = ui.opening.open_database
+    real_open = ui.opening.open_store
 
     def recording_open(location: str, **options: Any) -> Any:
         threads.append(threading.current_thread() is threading.main_thread())
         return real_open(location, **options)
 
-    monkeypatch.setattr(ui.opening, "open_database", recording_open)
+    monkeypatch.setattr(ui.opening, "open_store", recording_open)
     outcome, database = ui.opening.open_at_start(str(path), Operations(errors))
     assert outcome is ui.opening.Outcome.OPENED and database is not None
     database.close()
@@ -80,7 +137,7 @@ def test_cancelling_the_update_leaves_the_database_as_it_was(
 
     path = tmp_path / "old.db"
     database_at(path, "0006")
-    real_open = ui.opening.open_database
+    real_open = ui.opening.open_store
 
     def open_once_cancelled(location: str, **options: Any) -> Any:
         deadline = time.monotonic() + 10
@@ -95,7 +152,7 @@ def test_cancelling_the_update_leaves_the_database_as_it_was(
         assert "Updating the database" in dialogs[0].labelText()
         dialogs[0].findChild(QPushButton).click()
 
-    monkeypatch.setattr(ui.opening, "open_database", open_once_cancelled)
+    monkeypatch.setattr(ui.opening, "open_store", open_once_cancelled)
     QTimer.singleShot(100, press_cancel)
     outcome, database = ui.opening.open_at_start(str(path), Operations(errors))
     assert outcome is ui.opening.Outcome.CANCELLED and database is None

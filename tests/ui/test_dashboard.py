@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from scs_victims.accounts import Role
+from scs_victims.actions.changes import OpChanges
 from scs_victims.alerts import AlertKind
 from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.periods import Period, PeriodKind, period_containing
 from scs_victims.domain.rates import format_rate
 from scs_victims.figures import FigureRow, compute_figures
 from scs_victims.services.alert_reviews import open_alerts
+from scs_victims.storage.database import Database
 from tests.ui.conftest import shown, wait_idle
 from ui.context import AppContext, IncidentFilter
 from ui.dashboard.figures_grid import (
@@ -51,7 +54,7 @@ def year_to_date() -> Period:
 
 
 def core_rows(context: AppContext, period: Period) -> dict[CrimeType, FigureRow]:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         rows = compute_figures(session, [period])
     return {row.crime_type: row for row in rows}
 
@@ -105,7 +108,7 @@ def test_status_has_text_colour_and_the_rule_on_hover(page: DashboardPage) -> No
 
 def test_open_alert_counts_match_the_core(page: DashboardPage, demo_context: AppContext
                                           ) -> None:
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         items = open_alerts(session, TODAY)
     total = sum(1 for item in items if item.review is None)
     assert total > 0
@@ -187,3 +190,30 @@ def test_an_empty_database_shows_zeros(qtbot: Any, empty_context: AppContext) ->
     assert page.quarter.rates[(CrimeType.DV, INCIDENT_RATE)].chip.text() == "No rate"
     assert page.action_count.text() == "0 open alerts"
     assert not page.grab().isNull()
+
+
+def test_an_analyst_sees_the_figures_but_opens_no_list(
+        qtbot: Any, make_context: Any, demo_db: Database) -> None:
+    context = make_context(demo_db, Role.ANALYST)
+    page = DashboardPage(context)
+    page.today = lambda: TODAY
+    page.window_for_test = shown(page, qtbot)  # type: ignore[attr-defined]  # kept alive
+    page.on_shown()
+    wait_idle(qtbot, context)
+    row = core_rows(context, quarter_to_date())[CrimeType.DV]
+    button = page.quarter.numbers[(CrimeType.DV, INCIDENTS)]
+    assert button.text() == f"{row.incidents:,}"
+    assert page.action_count.text().endswith(" open alerts")  # a count, allowed
+    assert "overdue MARAC action" in page.marac_overdue.text()
+    assert not page.alerts_button.isVisible()
+    assert "Select a number" not in page.status.text()
+    with qtbot.assertNotEmitted(context.signals.show_incidents), \
+            qtbot.assertNotEmitted(page.open_alerts), qtbot.assertNotEmitted(page.open_marac):
+        for target in (button, page.action_count, page.marac_overdue):
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+    assert not button.toolTip()
+
+
+def test_refreshes_on_the_changes_that_concern_it() -> None:
+    assert OpChanges(alerts=True).any(*DashboardPage.REFRESH_ON)
+    assert not OpChanges(accounts=True, backups=True).any(*DashboardPage.REFRESH_ON)

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWizard
+from sqlalchemy import select
 
 from scs_victims.demo import write_incidents_csv
 from scs_victims.errors import RowError
 from scs_victims.importing.mapping import IGNORE
+from scs_victims.storage.models import AuditEvent
 from tests.helpers.records import stored_records
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext
@@ -115,6 +117,10 @@ def test_a_bad_row_is_listed_and_nothing_is_imported(qtbot: Any, empty_context: 
             values["rejected"].text()) == ("3", "0", "0")
     assert wizard.summary_page.heading.text() == "good.csv was imported."
     assert len(stored_records(empty_context.user.database)["incidents"]) == 3
+    with empty_context.user.database.session() as session:
+        actors = set(session.execute(select(AuditEvent.actor, AuditEvent.account_id)
+                                     .where(AuditEvent.action == "import")))
+    assert actors == {(empty_context.user.name, empty_context.user.account.id)}
 
 
 def test_skipping_invalid_rows_saves_them_to_a_rejects_file(qtbot: Any,

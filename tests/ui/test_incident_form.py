@@ -6,6 +6,8 @@ Every name, date of birth and address here is invented.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,11 +16,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from sqlalchemy import func, select
 
-from scs_victims.services.incidents import IncidentInput, create_incident
+from scs_victims.accounts import Role
+from scs_victims.actions import incidents, lookups, people
+from scs_victims.audit_trail import AuditFilter, AuditRow, audit_rows
+from scs_victims.restricted import RESTRICTED_LABEL
+from scs_victims.services.incidents import IncidentInput
 from scs_victims.storage.models import Incident, Person
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext
 from ui.incidents.form import IncidentForm, open_incident_form
+from ui.people import restricted as restricted_ui
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -28,12 +35,10 @@ def _uk(day: date) -> str:
 
 
 def _earlier_dv(context: AppContext, days_ago: int = 60, reference: str = "DV-TEST-1") -> None:
-    with context.database.session() as session:
-        create_incident(session, IncidentInput(
-            reference=reference, crime_type="dv",
-            occurred_on=date.today() - timedelta(days=days_ago),
-            victim_forename="Morwenna", victim_surname="Quillfeather",
-            victim_dob="04/03/1990"))
+    incidents.create_incident(context.user, IncidentInput(
+        reference=reference, crime_type="dv",
+        occurred_on=date.today() - timedelta(days=days_ago),
+        victim_forename="Morwenna", victim_surname="Quillfeather", victim_dob="04/03/1990"))
 
 
 def _form(qtbot: Any, context: AppContext, incident_id: int | None = None,
@@ -63,7 +68,7 @@ def _type(qtbot: Any, form: IncidentForm, name: str, text: str) -> None:
 
 
 def _count(context: AppContext, model: Any = Incident) -> int:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -193,10 +198,9 @@ def test_the_person_picker_fills_the_victim(qtbot: Any, demo_context: AppContext
 
 def test_the_address_picker_reuses_a_known_address(qtbot: Any,
                                                    demo_context: AppContext) -> None:
-    with demo_context.database.session() as session:
-        create_incident(session, IncidentInput(
-            reference="BUR-TEST-1", crime_type="burglary", occurred_on=date.today(),
-            address_line1="7 Lanternwick Row", postcode="ZZ9 9ZZ"))
+    incidents.create_incident(demo_context.user, IncidentInput(
+        reference="BUR-TEST-1", crime_type="burglary", occurred_on=date.today(),
+        address_line1="7 Lanternwick Row", postcode="ZZ9 9ZZ"))
     form = _form(qtbot, demo_context)
     form.address_search.setText("zz99zz")
     with qtbot.waitSignal(form.address_picker.results_shown, timeout=10_000):
@@ -208,7 +212,7 @@ def test_the_address_picker_reuses_a_known_address(qtbot: Any,
 
 def test_editing_an_incident(qtbot: Any, demo_context: AppContext) -> None:
     _earlier_dv(demo_context)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         incident_id = session.scalar(select(Incident.id).where(
             Incident.reference == "DV-TEST-1"))
     assert incident_id is not None
@@ -225,7 +229,7 @@ def test_editing_an_incident(qtbot: Any, demo_context: AppContext) -> None:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.last_result is not None
     assert set(form.last_result.changed_fields) == {"description", "relationship"}
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         stored = session.get(Incident, incident_id)
         assert stored is not None
         assert (stored.description, stored.relationship) == ("Neighbour called the police",
@@ -247,3 +251,74 @@ def test_closing_with_unsaved_text_asks_first(qtbot: Any, demo_context: AppConte
     form.reject()  # Esc or Close
     assert asked == [True] and form.isVisible()
     assert form.fields["reference"].text() == "ASB-TEST-9"
+
+
+# Restricted records -------------------------------------------------------------------------
+
+
+def _restrict_morwenna(context: AppContext, make_context: Callable[..., AppContext]) -> int:
+    (match,) = lookups.find_people(context.user, "Quillfeather")
+    supervisor = make_context(context.user.database, Role.SUPERVISOR)
+    people.restrict_person(supervisor.user, match.id, "A colleague's relative")
+    return match.id
+
+
+def _events(context: AppContext, kind: str) -> list[AuditRow]:
+    user = context.user
+    with user.database.session() as session:
+        return audit_rows(session, AuditFilter(kind=kind, user=user.name), limit=None)
+
+
+def test_an_incident_with_a_restricted_victim_opens_only_with_a_reason(
+        qtbot: Any, demo_context: AppContext, make_context: Callable[..., AppContext],
+        monkeypatch: pytest.MonkeyPatch, errors: ErrorRecorder) -> None:
+    _earlier_dv(demo_context)
+    morwenna = _restrict_morwenna(demo_context, make_context)
+    with demo_context.user.database.session() as session:
+        incident_id = session.scalar(select(Incident.id).where(
+            Incident.reference == "DV-TEST-1"))
+    assert incident_id is not None
+    officer = make_context(demo_context.user.database, Role.OFFICER)
+
+    monkeypatch.setattr(restricted_ui, "ask_reason", lambda _parent, _title, _question: None)
+    refused = open_incident_form(officer, None, incident_id)  # type: ignore[arg-type]
+    closed: list[bool] = []
+    refused.destroyed.connect(lambda: closed.append(True))
+    qtbot.waitUntil(lambda: bool(closed), timeout=10_000)  # closed without showing anything
+    assert _events(officer, "view") == []
+
+    monkeypatch.setattr(restricted_ui, "ask_reason",
+                        lambda _parent, _title, _question: "Court date next week")
+    form = open_incident_form(officer, None, incident_id)  # type: ignore[arg-type]
+    qtbot.addWidget(form)
+    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    assert form.fields["victim_surname"].text() == "Quillfeather"
+    (glass,) = _events(officer, "break_glass")
+    assert glass.entity_id == morwenna
+    assert json.loads(glass.detail or "") == {"reason": "Court date next week"}
+    views = {(row.entity, row.entity_id) for row in _events(officer, "view")}
+    assert views == {("incident", incident_id), ("person", morwenna)}
+    assert errors.errors == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (grabbing the keyboard|raise\\(\\)|"
+                           "propagateSizeHints)")
+def test_a_restricted_person_from_the_picker_is_used_only_with_a_reason(
+        qtbot: Any, demo_context: AppContext, make_context: Callable[..., AppContext],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _earlier_dv(demo_context)
+    _restrict_morwenna(demo_context, make_context)
+    officer = make_context(demo_context.user.database, Role.OFFICER)
+    form = _form(qtbot, officer)
+    form.victim_search.setText("quillf")
+    with qtbot.waitSignal(form.victim_picker.results_shown, timeout=10_000):
+        form.victim_picker.search_now()
+    (match,) = form.victim_picker.matches
+    assert match.hidden and form.victim_picker.model.item(0).text() == RESTRICTED_LABEL
+    monkeypatch.setattr(restricted_ui, "ask_reason",
+                        lambda _parent, _title, _question: "Linking a new incident")
+    form.victim_picker.choose(match)
+    qtbot.waitUntil(lambda: form.fields["victim_surname"].text() == "Quillfeather",
+                    timeout=10_000)
+    assert form.fields["victim_dob"].text() == "04/03/1990"
+    assert len(_events(officer, "break_glass")) == 1

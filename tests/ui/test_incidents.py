@@ -5,7 +5,9 @@ Every name here is invented; the demo borough is synthetic.
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,13 +15,15 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from scs_victims.accounts import Role
+from scs_victims.audit_trail import AuditFilter, audit_rows
 from scs_victims.services import incident_directory
 from scs_victims.services.incident_directory import IncidentListing, IncidentQuery
 from scs_victims.services.search_copy import IncidentSearchCopy
+from scs_victims.storage.database import Database
 from scs_victims.storage.models import Incident
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext, IncidentFilter
-from ui.incidents import model as model_module
 from ui.incidents.dialogs import DeletedModel
 from ui.incidents.model import COLUMN_INDEX, PAGE_SIZE, PENDING, IncidentsTableModel
 from ui.incidents.page import IncidentsPage
@@ -53,7 +57,7 @@ def _all_fetched(qtbot: Any, context: AppContext, model: IncidentsTableModel) ->
 
 
 def _first_ids(context: AppContext, count: int) -> tuple[int, ...]:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         return tuple(session.scalars(select(Incident.id).order_by(Incident.id).limit(count)))
 
 
@@ -88,7 +92,7 @@ def test_a_long_search_shows_its_first_page_then_the_rest(
         qtbot: Any, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incident_directory, "LAZY_OVER", 10)
     model = IncidentsTableModel(demo_context)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         expected = incident_directory.incident_ids(session, IncidentQuery(text="DV/"))
     assert len(expected) > PAGE_SIZE
     model.set_query(IncidentQuery(text="DV/"))
@@ -106,12 +110,13 @@ def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
         qtbot: Any, demo_context: AppContext, errors: ErrorRecorder,
         monkeypatch: pytest.MonkeyPatch) -> None:
     page = _loaded_page(qtbot, demo_context)
-    real_listing = model_module.incident_listing
+    real_listing = incident_directory.incident_listing
     started = threading.Event()
     slow_errors: list[BaseException] = []
 
     def listing(session: Session, query: IncidentQuery, first: int,
-                search_copy: IncidentSearchCopy | None = None) -> IncidentListing:
+                search_copy: IncidentSearchCopy | None = None, **kwargs: Any
+                ) -> IncidentListing:
         if query.text == "DV/":
             started.set()
             try:  # minutes of SQLite work unless the search is stopped
@@ -121,9 +126,9 @@ def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
             except Exception as error:
                 slow_errors.append(error)
                 raise
-        return real_listing(session, query, first, search_copy)
+        return real_listing(session, query, first, search_copy, **kwargs)
 
-    monkeypatch.setattr(model_module, "incident_listing", listing)
+    monkeypatch.setattr(incident_directory, "incident_listing", listing)
     page.search.setText("DV/")
     page.search.returnPressed.emit()
     qtbot.waitUntil(started.is_set, timeout=5_000)
@@ -132,7 +137,7 @@ def test_typing_a_new_search_stops_the_earlier_one_inside_sqlite(
     wait_idle(qtbot, demo_context, timeout=10_000)
     assert slow_errors and "interrupted" in str(slow_errors[0])
     assert errors.errors == []
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         expected = incident_directory.incident_ids(session, IncidentQuery(text="DV/2"))
     assert 0 < len(expected) < 3000
     assert page.model.ids == expected
@@ -256,7 +261,7 @@ def test_the_page_keeps_a_search_copy_in_memory_and_renews_it_after_a_change(
     qtbot.waitUntil(lambda: page.model.search_copy is not None, timeout=10_000)
     first = page.model.search_copy
     assert first is not None and len(first) > 0
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         reference = session.scalars(select(Incident.reference).order_by(Incident.id)).first()
     assert reference is not None
     digits = "".join(ch for ch in reference if ch.isdigit())[-5:]
@@ -264,7 +269,7 @@ def test_the_page_keeps_a_search_copy_in_memory_and_renews_it_after_a_change(
     page.search.setText(digits)
     page.search.returnPressed.emit()
     wait_idle(qtbot, demo_context)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         expected = incident_directory.incident_ids(session, IncidentQuery(text=digits))
     assert 0 < len(expected) and page.model.ids == expected
     # Data changed: the copy is dropped at once (searches use the database meanwhile) and a
@@ -273,3 +278,37 @@ def test_the_page_keeps_a_search_copy_in_memory_and_renews_it_after_a_change(
     assert page.model.search_copy is None
     qtbot.waitUntil(lambda: page.model.search_copy is not None, timeout=10_000)
     assert page.model.search_copy is not first
+
+
+def _searches(context: AppContext) -> list[dict[str, Any]]:
+    user = context.user
+    with user.database.session() as session:
+        rows = audit_rows(session, AuditFilter(kind="search", user=user.name), limit=None)
+    assert all("DV/" not in (row.detail or "") for row in rows)  # never the text typed
+    return [json.loads(row.detail or "{}") for row in reversed(rows)]
+
+
+def test_each_list_is_recorded_as_a_search_without_its_text(
+        qtbot: Any, demo_context: AppContext) -> None:
+    page = _loaded_page(qtbot, demo_context)
+    page.search.setText("DV/")
+    page.search.returnPressed.emit()
+    wait_idle(qtbot, demo_context)
+    dv_count = page.model.rowCount()
+    assert _searches(demo_context) == [
+        {"query": "incidents", "shown": 3000},
+        {"query": "incidents by text", "shown": dv_count},
+    ]
+
+
+def test_an_analyst_lists_incidents_without_names_and_opens_none(
+        qtbot: Any, demo_db: Database, make_context: Callable[..., AppContext]) -> None:
+    context = make_context(demo_db, Role.ANALYST)
+    page = _loaded_page(qtbot, context)
+    assert page.count_label.text() == "3,000 incidents"
+    _all_fetched(qtbot, context, page.model)
+    assert set(_column(page.model, "Victim")) == {""}
+    assert set(_column(page.model, "Perpetrator")) == {""}
+    for button in (page.new_button, page.edit_button, page.delete_button,
+                   page.deleted_button):
+        assert not button.isVisibleTo(page)

@@ -1,13 +1,17 @@
-"""The main window: navigation, shortcuts shown in menus, state kept between runs."""
+"""The main window: navigation by role, shortcuts shown in menus, the account menu, state
+kept between runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from scs_victims.accounts import Role
+from scs_victims.storage.database import Database
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -25,7 +29,65 @@ def test_navigation_lists_every_screen_in_order(qtbot: Any, demo_context: AppCon
     window = _window(qtbot, demo_context)
     titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
     assert titles == ["Dashboard", "People", "Incidents", "Alerts", "MARAC", "Reports",
-                      "Settings"]
+                      "Settings", "Users", "Audit"]
+
+
+def _titles(window: MainWindow) -> list[str]:
+    return [window.navigation.item(row).text() for row in range(window.navigation.count())]
+
+
+@pytest.mark.parametrize(("role", "titles"), [
+    (Role.AUDITOR, ["Audit"]),
+    (Role.ANALYST, ["Dashboard", "Reports", "Settings"]),
+    (Role.OFFICER, ["Dashboard", "People", "Incidents", "Alerts", "Reports", "Settings"]),
+    (Role.MARAC, ["Dashboard", "People", "Incidents", "Alerts", "MARAC", "Reports",
+                  "Settings"]),
+    (Role.SUPERVISOR, ["Dashboard", "People", "Incidents", "Alerts", "MARAC", "Reports",
+                       "Settings", "Audit"]),
+])
+def test_each_role_sees_only_its_screens(
+        qtbot: Any, make_context: Callable[..., AppContext], demo_db: Database, role: Role,
+        titles: list[str], errors: ErrorRecorder) -> None:
+    context = make_context(demo_db, role)
+    window = _window(qtbot, context)
+    assert _titles(window) == titles
+    assert window.stack.count() == len(titles)
+    # Screens the role may not use are not even built (building one may read records).
+    assert (window.people is None) is ("People" not in titles)
+    assert (window.users is None) is ("Users" not in titles)
+    assert [action.text().replace("&", "") for action in window.page_actions] == titles
+    # Commands the role may not use are not offered.
+    assert window.new_incident_action.isVisible() is (role is not Role.ANALYST
+                                                       and role is not Role.AUDITOR)
+    assert window.import_action.isVisible() is ("People" in titles)
+    assert not window.demo_action.isVisible()
+    assert window.user_label.text() == f"Signed in as test-{role.value} ({role.value})"
+    # Nothing the window did on opening was refused.
+    assert errors.errors == []
+
+
+def test_an_auditor_starts_on_the_audit_log(qtbot: Any, make_context: Callable[..., AppContext],
+                                             demo_db: Database) -> None:
+    context = make_context(demo_db, Role.AUDITOR)
+    window = _window(qtbot, context)
+    assert window.current_page() is window.audit
+    assert window.dashboard is None and window.people is None and window.incidents is None
+    # Signals asking for screens the role does not have do nothing.
+    from ui.context import IncidentFilter
+    context.signals.show_incidents.emit(IncidentFilter())
+    context.signals.show_people.emit({})
+    window.focus_search()
+    assert window.current_page() is window.audit
+
+
+def test_the_account_menu(qtbot: Any, demo_context: AppContext) -> None:
+    window = _window(qtbot, demo_context)
+    menus = {action.text().replace("&", ""): action.menu()
+             for action in window.menuBar().actions()}
+    account = [action.text().replace("&", "") for action in menus["Account"].actions()
+               if not action.isSeparator()]
+    assert account == ["Change my password...", "Lock now", "Sign out"]
+    assert window.lock_action.shortcut() == QKeySequence("Ctrl+L")
 
 
 def test_title_names_area_and_database(qtbot: Any, demo_context: AppContext) -> None:
@@ -93,7 +155,7 @@ def test_a_dashboard_victims_number_lists_exactly_those_people(
 
     window = _window(qtbot, demo_context)
     quarter = period_containing(date.today(), PeriodKind.FINANCIAL_YEAR)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         row = next(row for row in compute_figures(session, [quarter])
                    if row.crime_type is CrimeType.DV)
     demo_context.signals.show_people.emit({
@@ -116,7 +178,7 @@ def test_new_incident_for_a_person_starts_with_them_as_victim(
     from ui.incidents.form import IncidentForm
 
     window = _window(qtbot, demo_context)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         person = next(match for match in search_people(session, "a", limit=50)
                       if match.date_of_birth is not None)
         assert person_match(session, person.id) == person
@@ -148,4 +210,28 @@ def test_work_stopped_by_closing_the_window_is_not_reported(
     assert started.wait(5)
     demo_context.operations.cancel_all()
     wait_idle(qtbot, demo_context)
+    assert errors.errors == []
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_change_my_password(qtbot: Any, empty_context: AppContext,
+                            errors: ErrorRecorder) -> None:
+    from scs_victims.actions.signing_in import sign_in
+    from tests.helpers.accounts import TEST_PASSWORD
+
+    window = _window(qtbot, empty_context)
+    window.change_password_action.trigger()
+    dialog = window.password_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.current.isVisible()
+    dialog.current.setText("not my password")
+    dialog.new.setText("my-own-synthetic-99")
+    dialog.repeat.setText("my-own-synthetic-99")
+    dialog.save_button.click()
+    wait_idle(qtbot, empty_context)
+    assert dialog.isVisible() and dialog.current.property("invalid")
+    dialog.current.setText(TEST_PASSWORD)
+    dialog.save_button.click()
+    wait_idle(qtbot, empty_context)
+    qtbot.waitUntil(lambda: window.status_label.text() == "Your password has been changed.")
+    assert sign_in(empty_context.user.database, "test-admin", "my-own-synthetic-99")
     assert errors.errors == []

@@ -4,6 +4,7 @@ documents and the SafeLives return."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -11,8 +12,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
+from sqlalchemy import select
 
+from scs_victims.accounts import Role
+from scs_victims.actions.changes import OpChanges
 from scs_victims.marac.cases import (
     PerpetratorInput,
     ReferralInput,
@@ -28,8 +32,10 @@ from scs_victims.marac.queries import (
     referral_rows,
 )
 from scs_victims.marac.safelives_return import compute_return
+from scs_victims.restricted import RESTRICTED_LABEL, set_restricted
 from scs_victims.settings import load_area, load_rules, save_area
-from scs_victims.storage.models import MaracAction, MaracReferral, Person
+from scs_victims.storage.database import Database
+from scs_victims.storage.models import AuditEvent, MaracAction, MaracReferral, Person
 from tests.ui.conftest import shown, wait_idle
 from ui.context import AppContext
 from ui.dashboard.page import DashboardPage
@@ -52,19 +58,28 @@ TODAY = date(2025, 6, 30)
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture
-def page(qtbot: Any, empty_context: AppContext) -> MaracPage:
-    page = MaracPage(empty_context)
+def open_page(qtbot: Any, context: AppContext) -> MaracPage:
+    page = MaracPage(context)
     page.today = lambda: TODAY
     page.window_for_test = shown(page, qtbot)  # type: ignore[attr-defined]  # kept alive
-    empty_context.signals.data_changed.connect(page.refresh)  # as the main window routes it
+
+    def route(changes: OpChanges) -> None:  # as the main window routes it
+        if changes.any(*MaracPage.REFRESH_ON):
+            page.refresh()
+
+    context.signals.data_changed.connect(route)
     page.on_shown()
-    wait_idle(qtbot, empty_context)
+    wait_idle(qtbot, context)
     return page
 
 
+@pytest.fixture
+def page(qtbot: Any, empty_context: AppContext) -> MaracPage:
+    return open_page(qtbot, empty_context)
+
+
 def _person(context: AppContext, forename: str, surname: str, born: date | None = None) -> int:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         person = Person(forename=forename, surname=surname, date_of_birth=born,
                         created_at=datetime.now())
         session.add(person)
@@ -74,7 +89,7 @@ def _person(context: AppContext, forename: str, surname: str, born: date | None 
 
 def _refer(context: AppContext, reference: str, on: date, victim: int, perpetrator: int,
            **changes: Any) -> int:
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         return create_referral(session, ReferralInput(
             reference=reference, referral_date=on, victim_id=victim,
             perpetrators=[PerpetratorInput(person_id=perpetrator)],
@@ -105,7 +120,7 @@ def test_models_pass_the_model_tester(qtmodeltester: Any, empty_context: AppCont
     perpetrator = _person(empty_context, "Gareth", "Quarrie")
     referral = _refer(empty_context, "M-1", date(2025, 5, 1), victim, perpetrator,
                       children_count=1)
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         meeting = schedule_meeting(session, date(2025, 5, 20), "Civic Centre", "Chair A")
         case = assign_case(session, meeting, referral)
         add_action(session, case, agency="housing", what="Lock change", due_on=date(2025, 6, 1))
@@ -157,7 +172,7 @@ def test_a_referral_made_in_the_form_is_listed(qtbot: Any, page: MaracPage,
     assert column(page.referrals.proxy, ReferralsModel.VICTIM) == ["Quarrie, Ffion"]
     assert column(page.referrals.proxy, ReferralsModel.AGENCIES) == ["Police, IDVA"]
     assert column(page.referrals.proxy, ReferralsModel.REPEAT) == ["No"]
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         referral = session.query(MaracReferral).one()
         assert (referral.children_count, referral.referral_date) == (2, date(2025, 6, 12))
 
@@ -212,7 +227,7 @@ def test_refusals_show_on_their_fields_and_save_nothing(qtbot: Any, page: MaracP
     assert form.checked["agencies"].error.text() == "Choose the referring agency."
     assert form.checked["judgement_reason"].error.isVisible()
     assert not form.banner.isVisible()
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert session.query(MaracReferral).count() == 0
         assert session.query(Person).count() == 0  # the typed victim was not kept either
 
@@ -250,7 +265,7 @@ def test_several_referrals_are_added_to_a_chosen_meeting_at_once(
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, empty_context)
     assert tab.status.text().startswith("There is no meeting yet")
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         june = schedule_meeting(session, date(2025, 6, 20), "Civic Centre", None)
         july = schedule_meeting(session, date(2025, 7, 18), None, None)
         assign_case(session, june, ids[0])
@@ -279,7 +294,7 @@ def test_several_referrals_are_added_to_a_chosen_meeting_at_once(
                                  "its list.")
     meetings = {row.reference: row.meetings for row in tab.model.rows}
     assert meetings == {"M-1": (date(2025, 6, 20),), "M-2": (), "M-3": (date(2025, 6, 20),)}
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert [(m.id, m.cases) for m in meeting_rows(session)] == [(july, 0), (june, 2)]
 
 
@@ -316,7 +331,7 @@ def test_dash_scores_live_and_is_saved(qtbot: Any, page: MaracPage,
     qtbot.mouseClick(dash.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, empty_context)
     assert dash.status.text().startswith("Saved: score 14 (visible high risk")
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert session.get(MaracReferral, referral).dash_score == 14  # type: ignore[union-attr]
     assert column(page.referrals.proxy, ReferralsModel.DASH) == ["14"]
     assert column(page.referrals.proxy, ReferralsModel.CRITERIA) == ["Visible high risk"]
@@ -368,7 +383,7 @@ def _one_case_meeting(qtbot: Any, page: MaracPage, context: AppContext) -> Meeti
     victim = _person(context, "Ffion", "Quarrie")
     perpetrator = _person(context, "Gareth", "Quarrie")
     referral = _refer(context, "M-1", date(2025, 6, 1), victim, perpetrator)
-    with context.database.session() as session:
+    with context.user.database.session() as session:
         meeting = schedule_meeting(session, date(2025, 6, 10), None, None)
         assign_case(session, meeting, referral)
     page.refresh()
@@ -401,7 +416,7 @@ def test_an_action_is_added_and_marked_done(qtbot: Any, page: MaracPage,
     wait_idle(qtbot, empty_context)
     assert column(actions, 5) == ["Done"]
     assert column(actions, 6) == ["Locks changed 18/06"]
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         action = session.query(MaracAction).one()
         assert (action.status, action.owner) == ("done", "J. Invented")
 
@@ -429,7 +444,7 @@ def test_information_shared_and_attendance_are_saved(qtbot: Any, page: MaracPage
     assert detail.attendance_note.text() == ("Saved: 1 present, 0 apologies, 1 taken off the "
                                              "record.")
     assert detail.attendance_status["housing"].currentText() == "Not recorded"  # as reloaded
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert attendance(session, detail.detail.meeting_id) == {  # type: ignore[union-attr]
             "police": ("present", "PC Invented")}
 
@@ -440,7 +455,7 @@ def test_documents_are_rendered_and_saved_where_chosen(qtbot: Any, page: MaracPa
     victim = _person(empty_context, "Zoë", "O'Brien")
     perpetrator = _person(empty_context, "Gareth", "Quarrie")
     referral = _refer(empty_context, "M-1", date(2025, 6, 1), victim, perpetrator)
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         meeting = schedule_meeting(session, date(2025, 6, 10), "Civic Centre", None)
         assign_case(session, meeting, referral)
     asked: list[str] = []
@@ -474,6 +489,51 @@ def test_documents_are_rendered_and_saved_where_chosen(qtbot: Any, page: MaracPa
     assert asked[1:] == ["MARAC case summary M-1.pdf", "MARAC research list 2025-06-10.pdf",
                          "MARAC actions tracker 2025-06-10.pdf"]
     assert all((tmp_path / name).read_bytes().startswith(b"%PDF") for name in asked)
+    tab.recipients.setText("Police, IDVA service")
+    qtbot.mouseClick(tab.print_buttons["MARAC meeting pack"], Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    with empty_context.user.database.session() as session:
+        printed = [(event.actor, event.entity, json.loads(event.detail or "{}"))
+                   for event in session.scalars(select(AuditEvent).where(
+                       AuditEvent.action == "print").order_by(AuditEvent.id))]
+    user = empty_context.user.name
+    assert [(actor, entity, detail["file"]) for actor, entity, detail in printed] == [
+        (user, "meeting", pack.name), (user, "marac_case", "MARAC case summary M-1.pdf"),
+        (user, "meeting", "MARAC research list 2025-06-10.pdf"),
+        (user, "meeting", "MARAC actions tracker 2025-06-10.pdf"), (user, "meeting", pack.name)]
+    assert "recipients" not in printed[0][2]
+    assert printed[-1][2]["recipients"] == "Police, IDVA service"
+
+
+# --- roles and restricted records -----------------------------------------------------------
+
+
+def test_a_role_without_marac_work_sees_why_and_nothing_is_read(
+        qtbot: Any, make_context: Any, database: Database) -> None:
+    officer = make_context(database, Role.OFFICER)
+    page = open_page(qtbot, officer)
+    assert not page.tabs.isVisible()
+    assert ("Your role (officer) does not allow working on MARAC referrals, DASH, meetings "
+            "and actions.") in [label.text() for label in page.findChildren(QLabel)]
+    with database.session() as session:
+        assert session.scalars(select(AuditEvent).where(
+            AuditEvent.action.in_(("search", "view", "refused")))).all() == []
+
+
+def test_a_restricted_victim_shows_as_restricted_on_the_lists(
+        qtbot: Any, make_context: Any, database: Database) -> None:
+    coordinator = make_context(database, Role.MARAC)
+    victim = _person(coordinator, "Ffion", "Quarrie")
+    perpetrator = _person(coordinator, "Gareth", "Quarrie")
+    _refer(coordinator, "M-1", date(2025, 6, 1), victim, perpetrator)
+    with database.session() as session:
+        set_restricted(session, victim, True, "A colleague's family")
+    page = open_page(qtbot, coordinator)
+    assert column(page.referrals.proxy, ReferralsModel.VICTIM) == [RESTRICTED_LABEL]
+    assert column(page.referrals.proxy, ReferralsModel.PERPETRATORS) == [RESTRICTED_LABEL]
+    assert page.meetings.unlisted.itemText(0) == f"M-1: {RESTRICTED_LABEL}, referred 01/06/2025"
+    page.referrals.proxy.set_text("quarrie")
+    assert page.referrals.proxy.rowCount() == 0  # a hidden name is not found by typing it
 
 
 # --- the SafeLives return -------------------------------------------------------------------
@@ -482,7 +542,7 @@ def test_documents_are_rendered_and_saved_where_chosen(qtbot: Any, page: MaracPa
 def test_the_return_preview_totals_a_hand_built_set(qtbot: Any, page: MaracPage,
                                                     empty_context: AppContext,
                                                     tmp_path: Path) -> None:
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         save_area(session, replace(load_area(session), female_population_16_plus=2_000))
     ffion = _person(empty_context, "Ffion", "Quarrie")
     ada = _person(empty_context, "Ada", "Wrenfield")
@@ -494,7 +554,7 @@ def test_the_return_preview_totals_a_hand_built_set(qtbot: Any, page: MaracPage,
     repeat = _refer(empty_context, "R-3", date(2025, 5, 25), ffion, gareth, children_count=1)
     # Before the quarter, and another perpetrator: R-2 is not a repeat of it.
     outside = _refer(empty_context, "R-0", date(2025, 3, 1), ada, gareth)
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         april = schedule_meeting(session, date(2025, 4, 24), None, None)
         may = schedule_meeting(session, date(2025, 5, 29), None, None)
         march = schedule_meeting(session, date(2025, 3, 6), None, None)
@@ -566,7 +626,7 @@ def test_the_female_population_is_set_in_area_settings(qtbot: Any,
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, empty_context)
     assert tab.status.text() == "Saved."
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert load_area(session).female_population_16_plus == 104_250
 
 
@@ -575,7 +635,7 @@ def test_the_dashboard_counts_overdue_marac_actions(qtbot: Any,
     victim = _person(empty_context, "Ffion", "Quarrie")
     perpetrator = _person(empty_context, "Gareth", "Quarrie")
     referral = _refer(empty_context, "M-1", date(2025, 6, 1), victim, perpetrator)
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         case = assign_case(session, schedule_meeting(session, date(2025, 6, 10), None, None),
                            referral)
         add_action(session, case, agency="housing", what="Lock change", due_on=date(2025, 6, 20))
@@ -602,5 +662,5 @@ def test_the_dash_threshold_setting_stays_within_the_checklist(qtbot: Any,
     spin.setValue(30)  # as typed: the box keeps it to 24
     qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, empty_context)
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         assert load_rules(session).marac_dash_threshold == 24

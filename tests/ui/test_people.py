@@ -1,19 +1,30 @@
-"""The People screen, a person's page and the merge dialog, driven through their widgets.
+"""The People screen, a person's page and the merge dialog, driven through their widgets,
+as signed-in users of each role: what they see, what is recorded, restricted records.
 
 Every name, date of birth and address here is invented.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from scs_victims.services.incidents import IncidentInput, create_incident
+from scs_victims.accounts import Role
+from scs_victims.actions import incidents, people
+from scs_victims.actions.changes import OpChanges
+from scs_victims.audit_trail import AuditFilter, AuditRow, audit_rows
+from scs_victims.restricted import RESTRICTED_LABEL
+from scs_victims.services.incidents import IncidentInput
+from scs_victims.storage.database import Database
 from tests.ui.conftest import ErrorRecorder, wait_idle
 from ui.context import AppContext
+from ui.people import page as page_module
+from ui.people import restricted as restricted_ui
 from ui.people.detail import MergeHistoryDialog, PersonDetailDialog
 from ui.people.merge import MergeDialog
 from ui.people.model import DV, FLAGS, NAME, PeopleTableModel
@@ -33,7 +44,12 @@ def days_ago(days: int) -> str:
 def _page(qtbot: Any, context: AppContext) -> PeoplePage:
     page = PeoplePage(context)
     qtbot.addWidget(page)
-    context.signals.data_changed.connect(page.refresh)  # the main window's routing
+
+    def routed(changes: OpChanges) -> None:  # the main window's routing
+        if changes.any(*page.REFRESH_ON):
+            page.refresh()
+
+    context.signals.data_changed.connect(routed)
     page.resize(1100, 600)
     page.show()
     page.on_shown()
@@ -57,15 +73,14 @@ TOBIAS = {"victim_forename": "Tobias", "victim_surname": "Fennimore",
 @pytest.fixture
 def people_context(empty_context: AppContext) -> AppContext:
     """Wren: three DV incidents this year (two repeats); Tobias keyed apart twice."""
-    incidents = [
+    records = [
         ("D-1", "dv", days_ago(200), WREN), ("D-2", "dv", days_ago(120), WREN),
         ("D-3", "dv", days_ago(30), WREN), ("A-1", "asb", days_ago(60), TOBIAS),
         ("A-2", "asb", days_ago(10), {**TOBIAS, "victim_dob": "11/11/1958"}),
     ]
-    with empty_context.database.session() as session:
-        for reference, crime_type, occurred_on, person in incidents:
-            create_incident(session, IncidentInput(reference=reference, crime_type=crime_type,
-                                                   occurred_on=occurred_on, **person))
+    for reference, crime_type, occurred_on, person in records:
+        incidents.create_incident(empty_context.user, IncidentInput(
+            reference=reference, crime_type=crime_type, occurred_on=occurred_on, **person))
     return empty_context
 
 
@@ -257,3 +272,140 @@ def test_focus_search_and_enter_opens(qtbot: Any, people_context: AppContext) ->
     wait_idle(qtbot, people_context)
     for dialog in list(page.dialogs):
         dialog.close()
+
+
+# What is recorded, and restricted records ------------------------------------------------
+
+
+def _events(database: Database, kind: str, user_name: str) -> list[AuditRow]:
+    with database.session() as session:
+        return audit_rows(session, AuditFilter(kind=kind, user=user_name), limit=None)
+
+
+def _wren(context: AppContext) -> int:
+    return next(row.id for row in people.list_people(context.user).rows
+                if row.name == "Halloway, Wren")
+
+
+def test_a_settled_search_is_recorded_without_its_text(
+        qtbot: Any, people_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page_module, "SEARCH_SETTLES_MS", 100)
+    user = people_context.user
+    page = _page(qtbot, people_context)
+    (loaded,) = _events(user.database, "search", user.name)
+    assert json.loads(loaded.detail or "") == {"query": "people list", "shown": 3}
+    qtbot.keyClicks(page.search_box, "halloway")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: len(_events(user.database, "search", user.name)) == 2)
+    wait_idle(qtbot, people_context)
+    settled = _events(user.database, "search", user.name)[0]
+    assert json.loads(settled.detail or "") == {"query": "people by name, reference or "
+                                                         "postcode", "shown": 1}
+    # Enter on the same search, or the list read again after a change: recorded once.
+    page.search_box.returnPressed.emit()
+    page.run_search()
+    qtbot.wait(300)
+    wait_idle(qtbot, people_context)
+    searches = _events(user.database, "search", user.name)
+    assert len(searches) == 2
+    assert all("halloway" not in (row.detail or "").casefold() for row in searches)
+
+
+def test_opening_a_person_from_the_list_is_recorded(qtbot: Any,
+                                                    people_context: AppContext) -> None:
+    page = _page(qtbot, people_context)
+    wren = _wren(people_context)
+    dialog = page.open_person(wren)
+    wait_idle(qtbot, people_context)
+    assert dialog.detail is not None
+    user = people_context.user
+    (view,) = _events(user.database, "view", user.name)
+    assert (view.entity, view.entity_id) == ("person", wren)
+    dialog.close()
+
+
+@pytest.fixture
+def restricted_wren(people_context: AppContext,
+                    make_context: Callable[..., AppContext]) -> dict[Role, AppContext]:
+    """Wren restricted by a supervisor; a supervisor's and an officer's contexts."""
+    database = people_context.user.database
+    contexts = {role: make_context(database, role) for role in (Role.SUPERVISOR, Role.OFFICER)}
+    people.restrict_person(contexts[Role.SUPERVISOR].user, _wren(people_context),
+                           "A colleague's relative")
+    return contexts
+
+
+def test_a_restricted_person_shows_as_restricted_to_an_officer_only(
+        qtbot: Any, restricted_wren: dict[Role, AppContext]) -> None:
+    officer = _page(qtbot, restricted_wren[Role.OFFICER])
+    supervisor = _page(qtbot, restricted_wren[Role.SUPERVISOR])
+    assert sorted(shown_names(officer)) == ["Fennimore, Tobias"] * 2 + [RESTRICTED_LABEL]
+    assert "Halloway, Wren" in shown_names(supervisor)
+    assert officer.count_label.text() == "3 of 3 people"
+    hidden = next(officer.model.row_at(row) for row in range(3)
+                  if officer.model.row_at(row).name == RESTRICTED_LABEL)
+    assert hidden.date_of_birth is None and hidden.dv == 3
+    officer.search_box.setText("halloway")
+    qtbot.waitUntil(lambda: officer.model.rowCount() == 0)
+
+
+def test_an_officer_gives_a_reason_and_the_restricted_person_opens(
+        qtbot: Any, restricted_wren: dict[Role, AppContext],
+        monkeypatch: pytest.MonkeyPatch, errors: ErrorRecorder) -> None:
+    context = restricted_wren[Role.OFFICER]
+    page = _page(qtbot, context)
+    wren = _wren(restricted_wren[Role.SUPERVISOR])
+    asked: list[str] = []
+
+    def no_reason(_parent: Any, title: str, _question: str) -> str | None:
+        asked.append(title)
+        return None
+
+    monkeypatch.setattr(restricted_ui, "ask_reason", no_reason)
+    refused = page.open_person(wren)
+    closed: list[bool] = []
+    refused.destroyed.connect(lambda: closed.append(True))
+    qtbot.waitUntil(lambda: bool(closed), timeout=10_000)  # nothing was shown
+    assert asked == ["Restricted record"]
+    user = context.user
+    assert _events(user.database, "view", user.name) == []
+
+    monkeypatch.setattr(restricted_ui, "ask_reason",
+                        lambda _parent, _title, _question: "Safeguarding call from the school")
+    dialog = page.open_person(wren)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert dialog.name_label.text() == "Halloway, Wren"
+    assert dialog.restricted_label.isVisibleTo(dialog)
+    assert not dialog.restrict_button.isVisibleTo(dialog)  # officers do not restrict
+    (glass,) = _events(user.database, "break_glass", user.name)
+    assert json.loads(glass.detail or "") == {"reason": "Safeguarding call from the school"}
+    (view,) = _events(user.database, "view", user.name)
+    assert view.entity_id == wren and view.id > glass.id
+    assert errors.errors == []
+    dialog.close()
+
+
+def test_a_supervisor_restricts_and_lifts_from_the_person_page(
+        qtbot: Any, people_context: AppContext, make_context: Callable[..., AppContext],
+        monkeypatch: pytest.MonkeyPatch, errors: ErrorRecorder) -> None:
+    context = make_context(people_context.user.database, Role.SUPERVISOR)
+    page = _page(qtbot, context)
+    dialog = page.open_person(_wren(context))
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert dialog.restrict_button.isVisibleTo(dialog)
+    assert dialog.restrict_button.text() == "&Restrict record..."
+    monkeypatch.setattr(restricted_ui, "ask_reason",
+                        lambda _parent, _title, _question: "High-profile case")
+    dialog.restrict_button.click()
+    qtbot.waitUntil(lambda: dialog.restrict_button.text() == "&Lift restriction...",
+                    timeout=10_000)
+    assert dialog.restricted_label.isVisibleTo(dialog)
+    (event,) = _events(context.user.database, "restrict", context.user.name)
+    assert json.loads(event.detail or "") == {"restricted": True, "reason": "High-profile case"}
+    dialog.restrict_button.click()
+    qtbot.waitUntil(lambda: dialog.restrict_button.text() == "&Restrict record...",
+                    timeout=10_000)
+    assert not dialog.restricted_label.isVisibleTo(dialog)
+    assert errors.errors == []
+    wait_idle(qtbot, context)
+    dialog.close()

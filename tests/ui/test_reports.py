@@ -5,6 +5,7 @@ core (and the command line) writes it."""
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from sqlalchemy import func, select
 
+from scs_victims.accounts import Role
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.periods import Period, PeriodKind, period_containing, periods_between
 from scs_victims.domain.rates import format_rate
@@ -28,7 +30,7 @@ from scs_victims.importing.wards import load_wards
 from scs_victims.reports.quarterly import render_quarterly_report
 from scs_victims.reports.suppression import SUPPRESSED
 from scs_victims.storage.database import Database
-from scs_victims.storage.models import Incident
+from scs_victims.storage.models import AuditEvent, Incident
 from tests.conftest import SHARED_DATA
 from tests.ui.conftest import ErrorRecorder, shown
 from ui.context import AppContext
@@ -56,8 +58,8 @@ def page(qtbot: Any, demo_context: AppContext) -> ReportsPage:
 
 @pytest.fixture
 def small_page(qtbot: Any, empty_context: AppContext) -> ReportsPage:
-    load_wards(empty_context.database, SHARED_DATA / "wards.csv")
-    import_incidents(empty_context.database, SHARED_DATA / "incidents-small.csv",
+    load_wards(empty_context.user.database, SHARED_DATA / "wards.csv")
+    import_incidents(empty_context.user.database, SHARED_DATA / "incidents-small.csv",
                      today=SMALL_TODAY)
     return open_page(qtbot, empty_context, lambda: SMALL_TODAY)
 
@@ -96,7 +98,7 @@ def test_preview_shows_the_figures_of_the_chosen_quarter(
         qtbot: Any, page: ReportsPage, demo_context: AppContext) -> None:
     quarter = page.choice().quarter
     assert page.status.text().startswith(quarter.label)
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         rows = {row.crime_type: row for row in compute_figures(session, [quarter])
                 if row.area == ALL_AREA}
     for crime_type in CRIME_TYPES:
@@ -200,7 +202,7 @@ def test_incident_list_csv_has_a_row_per_incident_of_the_quarter(
     quarter = page.choice().quarter
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    expected = incidents_in(demo_context.database, quarter)
+    expected = incidents_in(demo_context.user.database, quarter)
     assert expected > 100
     assert len(rows) == expected
     assert all(quarter.start.isoformat() <= row["occurred_on"] <= quarter.end.isoformat()
@@ -251,7 +253,7 @@ def pdf_pages(path: Path, *, white: bool = False) -> int:
 def test_printing_sends_every_page_of_the_report(
         qtbot: Any, small_page: ReportsPage, empty_context: AppContext, tmp_path: Path,
         errors: ErrorRecorder) -> None:
-    with empty_context.database.session() as session:
+    with empty_context.user.database.session() as session:
         expected = render_quarterly_report(session, small_page.choice().quarter)
     (tmp_path / "expected.pdf").write_bytes(expected)
     pages = pdf_pages(tmp_path / "expected.pdf")
@@ -323,7 +325,7 @@ def test_export_writes_the_core_figures_csv(qtbot: Any, page: ReportsPage,
     qtbot.mouseClick(form.export_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, demo_context)
 
-    with demo_context.database.session() as session:
+    with demo_context.user.database.session() as session:
         rows = compute_figures(
             session, periods_between(date(2026, 4, 1), date(2026, 9, 30), PeriodKind.MONTH),
             [CrimeType.BURGLARY, CrimeType.DV], by_ward=True)
@@ -374,3 +376,19 @@ def test_cancelling_the_file_dialog_writes_nothing(qtbot: Any, page: ReportsPage
     assert page.figures.result.text() == ""
     assert page.result.text() == ""
     assert page.figures.export_button.isEnabled()
+
+
+def test_the_incident_list_saved_by_an_analyst_is_an_export_in_their_name(
+        qtbot: Any, make_context: Any, demo_db: Database, tmp_path: Path) -> None:
+    context = make_context(demo_db, Role.ANALYST)
+    page = open_page(qtbot, context)
+    assert all(button.isVisibleTo(page) for button in (
+        page.pdf_button, page.workbook_button, page.list_button, page.print_button))
+    target = tmp_path / "list.csv"
+    page.choose_file = choose(target)
+    qtbot.mouseClick(page.list_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    with demo_db.session() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert (event.actor, event.entity) == ("test-analyst", "incident_list")
+    assert json.loads(event.detail or "{}")["file"] == "list.csv"

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 
 from scs_victims.alerts import Alert, AlertIncident, AlertKind
-from scs_victims.services.alert_reviews import AlertKey, AlertWithReview, alert_key
+from scs_victims.services.alert_reviews import AlertKey, AlertWithReview, Review, alert_key
 from ui.table_model import RowsTableModel, change_filter
 from ui.widgets import uk_date, uk_date_time
 
@@ -52,9 +52,13 @@ class AlertRow:
 
     alert: Alert
     key: AlertKey
-    name: str
-    review_note: str | None
+    name: str  # "Restricted record" for a restricted person the user may not see
+    review: Review | None  # the review in force, None while the alert is open
     reviewed: str  # "dd/mm/yyyy hh:mm by actor", or ""
+
+    @property
+    def review_note(self) -> str | None:
+        return None if self.review is None else self.review.note
 
     @property
     def kind_text(self) -> str:
@@ -80,7 +84,7 @@ def alert_rows(items: list[AlertWithReview], names: dict[tuple[str, int], str]
         rows.append(AlertRow(alert, alert_key(alert),
                              names.get((alert.subject, alert.subject_id),
                                        f"{alert.subject.capitalize()} #{alert.subject_id}"),
-                             None if review is None else review.note, reviewed))
+                             review, reviewed))
     return rows
 
 

@@ -17,14 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import alerts
+from scs_victims.actions.base import SignedIn
+from scs_victims.actions.permissions import Permission
 from scs_victims.alerts import PERSON, AlertKind
-from scs_victims.services.alert_reviews import (
-    Review,
-    alert_key,
-    open_alerts,
-    open_counts,
-    subject_names,
-)
+from scs_victims.services.alert_reviews import Review
 from ui.alerts.model import (
     KIND_LABELS,
     AlertIncidentsModel,
@@ -39,14 +36,15 @@ from ui.context import AppContext, IncidentFilter
 from ui.widgets import RecordTable, uk_date
 
 
-def _load(context: AppContext, on: date) -> tuple[list[AlertRow], dict[AlertKind, int]]:
-    with context.database.session() as session:
-        items = open_alerts(session, on)
-        names = subject_names(session, (alert_key(item.alert) for item in items))
-    return alert_rows(items, names), open_counts(items)
+def _load(user: SignedIn, on: date) -> tuple[list[AlertRow], dict[AlertKind, int]]:
+    found = alerts.alert_list(user, on)
+    return alert_rows(found.items, found.names), found.counts
 
 
 class AlertsPage(QWidget):
+    # Alerts follow incidents and the rules; names follow people (merges, restrictions).
+    REFRESH_ON = ("people", "incidents", "alerts", "rules")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -123,8 +121,13 @@ class AlertsPage(QWidget):
         self.show_incidents_button.clicked.connect(self.show_incidents)
         self.review_button = QPushButton("&Mark reviewed...")
         self.review_button.clicked.connect(self.mark_reviewed)
+        # Your own review, or (supervisors) anyone's: the action layer enforces it.
+        self.change_review_button = QPushButton("Chan&ge review...")
+        self.change_review_button.setAccessibleName("Change the review")
+        self.change_review_button.clicked.connect(self.change_review)
         buttons = QHBoxLayout()
-        for button in (self.open_person_button, self.show_incidents_button, self.review_button):
+        for button in (self.open_person_button, self.show_incidents_button, self.review_button,
+                       self.change_review_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -161,8 +164,11 @@ class AlertsPage(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-        context, on = self.context, self.today()
-        self.context.operations.run(lambda _progress: _load(context, on), self._show_rows,
+        if not self.context.user.can(Permission.WORK_ALERTS):
+            self.counts.setText("Your role does not include working on alerts.")
+            return
+        user, on = self.context.user, self.today()
+        self.context.operations.run(lambda _progress: _load(user, on), self._show_rows,
                                     parent=self, latest_key=f"alerts-{id(self)}")
 
     def _show_rows(self, loaded: tuple[list[AlertRow], dict[AlertKind, int]]) -> None:
@@ -215,6 +221,9 @@ class AlertsPage(QWidget):
         self.open_person_button.setEnabled(row is not None and row.alert.subject == PERSON)
         self.show_incidents_button.setEnabled(row is not None)
         self.review_button.setEnabled(row is not None and row.review_note is None)
+        self.change_review_button.setEnabled(
+            row is not None and row.review is not None
+            and alerts.may_change_review(self.context.user, row.review))
 
     def _update_shown(self) -> None:
         self.shown.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} shown")
@@ -243,14 +252,22 @@ class AlertsPage(QWidget):
     def mark_reviewed(self) -> ReviewDialog | None:
         """Open the review dialog (non-blocking) for the selected open alert."""
         row = self.selected()
-        if row is None or row.review_note is not None:
+        if row is None or row.review is not None:
             return None
+        return self._open_review(row, None)
+
+    def change_review(self) -> ReviewDialog | None:
+        """The same dialog for a reviewed alert, with the note in force to change."""
+        row = self.selected()
+        if row is None or row.review is None:
+            return None
+        return self._open_review(row, row.review)
+
+    def _open_review(self, row: AlertRow, replacing: Review | None) -> ReviewDialog:
+        # The saved review's changes reach every screen that counts alerts through the
+        # operations layer (data_changed), this one included.
         self.review_dialog = ReviewDialog(
             self.context, row.key, f"{row.kind_text} — {row.name}: {row.alert.explanation}",
-            self.today(), self._reviewed, self)
+            self.today(), lambda _review: None, self, replacing=replacing)
         self.review_dialog.open()
         return self.review_dialog
-
-    def _reviewed(self, _review: Review) -> None:
-        # Every screen that counts alerts (the dashboard) must see the review.
-        self.context.signals.data_changed.emit()

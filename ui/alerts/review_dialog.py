@@ -1,4 +1,5 @@
-"""The "Mark reviewed" dialog: a required note, saved through the operations layer.
+"""The "Mark reviewed" dialog (and "Change review", the same with the note in force): a
+required note, saved through the operations layer.
 
 Built and shown with ``open()`` (never ``exec()``), so tests can type the note and call
 ``submit()`` directly."""
@@ -18,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.errors import UserError
-from scs_victims.services.alert_reviews import AlertKey, Review, review_alert
+from scs_victims.actions import alerts
+from scs_victims.errors import NotAllowed, UserError
+from scs_victims.services.alert_reviews import AlertKey, Review
 from ui.context import AppContext
 
 ERROR_STYLE = "QPlainTextEdit { border: 2px solid #c0392b; }"
@@ -27,13 +29,15 @@ ERROR_STYLE = "QPlainTextEdit { border: 2px solid #c0392b; }"
 
 class ReviewDialog(QDialog):
     def __init__(self, context: AppContext, key: AlertKey, description: str, on: date,
-                 on_saved: Callable[[Review], None], parent: QWidget | None = None) -> None:
+                 on_saved: Callable[[Review], None], parent: QWidget | None = None, *,
+                 replacing: Review | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.key = key
         self.on = on
         self._on_saved = on_saved
-        self.setWindowTitle("Mark alert as reviewed")
+        self.setWindowTitle("Mark alert as reviewed" if replacing is None
+                            else "Change the alert's review")
         intro = QLabel(description)
         intro.setWordWrap(True)
         label = QLabel("What was &done about it (required):")
@@ -42,6 +46,8 @@ class ReviewDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("e.g. Called the victim; referred to MARAC.")
         label.setBuddy(self.note)
+        if replacing is not None:
+            self.note.setPlainText(replacing.note)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
@@ -65,11 +71,7 @@ class ReviewDialog(QDialog):
         # The core checks the note (required, not too long): one rule, one wording.
         note = self.note.toPlainText()
         self.buttons.setEnabled(False)
-        database, key, on = self.context.database, self.key, self.on
-
-        def work(_progress: object) -> Review:
-            with database.session() as session:
-                return review_alert(session, key, note, on)
+        user, key, on = self.context.user, self.key, self.on
 
         def saved(review: Review) -> None:
             self.buttons.setEnabled(True)
@@ -78,12 +80,13 @@ class ReviewDialog(QDialog):
 
         def failed(error: BaseException) -> bool:
             self.buttons.setEnabled(True)
-            if isinstance(error, UserError):
+            if isinstance(error, UserError) and not isinstance(error, NotAllowed):
                 self.show_error(str(error))
                 return True
             return False
 
-        self.context.operations.run(work, saved, parent=self, on_failure=failed)
+        self.context.operations.run(lambda _progress: alerts.review_alert(user, key, note, on),
+                                    saved, parent=self, on_failure=failed)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

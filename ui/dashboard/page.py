@@ -100,7 +100,8 @@ class DashboardPage(QWidget):
         # The screen hides only what the role does not open; the actions enforce.
         user = self.context.user
         works_alerts = user.can(Permission.WORK_ALERTS)
-        self.alerts_button.setVisible(works_alerts)
+        if not works_alerts:
+            self.alerts_button.hide()
         for button in (self.action_count, *self.alert_counts.values()):
             button.set_linked(works_alerts)
         self.marac_overdue.set_linked(user.can(Permission.MARAC))

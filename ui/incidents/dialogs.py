@@ -18,16 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import incidents
 from scs_victims.domain.crime_types import CrimeType
-from scs_victims.progress import ProgressCallback
-from scs_victims.services.incidents import (
-    DeletedIncident,
-    FormInvalid,
-    IncidentResult,
-    delete_incident,
-    recently_deleted,
-    restore_incident,
-)
+from scs_victims.services.incidents import DeletedIncident, FormInvalid, IncidentResult
 from ui.context import AppContext
 from ui.table_model import RowsTableModel
 from ui.widgets import uk_date, uk_date_time
@@ -86,11 +79,7 @@ class DeleteDialog(QDialog):
         if not reason.strip():
             self._show_error("Give a reason for deleting the incident.")
             return
-        database, incident_id = self.context.database, self.incident_id
-
-        def work(_progress: ProgressCallback) -> None:
-            with database.session() as session:
-                delete_incident(session, incident_id, reason)
+        user, incident_id = self.context.user, self.incident_id
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, FormInvalid):
@@ -100,10 +89,11 @@ class DeleteDialog(QDialog):
 
         def done(_result: None) -> None:
             self.accept()
-            self.context.signals.data_changed.emit()
 
         self.delete_button.setEnabled(False)
-        self.context.operations.run(work, done, parent=self, on_failure=failed)
+        self.context.operations.run(
+            lambda _progress: incidents.delete_incident(user, incident_id, reason), done,
+            parent=self, on_failure=failed)
 
     def _show_error(self, message: str) -> None:
         self.delete_button.setEnabled(True)
@@ -161,13 +151,9 @@ class RecentlyDeletedDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> list[DeletedIncident]:
-            with database.session() as session:
-                return recently_deleted(session)
-
-        self.context.operations.run(work, self._loaded, parent=self)
+        user = self.context.user
+        self.context.operations.run(lambda _progress: incidents.recently_deleted(user),
+                                    self._loaded, parent=self)
 
     def _loaded(self, rows: list[DeletedIncident]) -> None:
         self.model.set_rows(rows)
@@ -187,15 +173,11 @@ class RecentlyDeletedDialog(QDialog):
         chosen = self.selected()
         if chosen is None:
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> IncidentResult:
-            with database.session() as session:
-                return restore_incident(session, chosen.id)
+        user = self.context.user
 
         def done(result: IncidentResult) -> None:
             self.status.setText(f"Restored {result.reference}. {result.explanation}")
-            self.context.signals.data_changed.emit()
             self.load()
 
-        self.context.operations.run(work, done, parent=self)
+        self.context.operations.run(
+            lambda _progress: incidents.restore_incident(user, chosen.id), done, parent=self)

@@ -4,6 +4,10 @@ The core checks everything (``services.incidents``); the form shows each refusal
 field. Before a new person is created the core is asked for likely duplicates, and the officer
 chooses between the existing person and a new one. Nothing typed is lost: a refused save keeps
 every field, and closing with unsaved changes asks first.
+
+Opening an incident is recorded as a view (``incidents.open_incident``); one with a restricted
+person on it opens only after a reason (``ui.people.restricted``), as does using a restricted
+person found by a picker or offered as a likely duplicate.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -30,30 +33,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import incidents, lookups
+from scs_victims.actions.changes import Changed
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.importing.incident_rows import RELATIONSHIPS, SOURCES
 from scs_victims.progress import ProgressCallback
-from scs_victims.services.incident_directory import ward_choices
-from scs_victims.services.incidents import (
-    FormInvalid,
-    IncidentInput,
-    IncidentResult,
-    create_incident,
-    load_incident_input,
-    update_incident,
-    validate_incident,
-)
-from scs_victims.services.lookups import (
-    AddressMatch,
-    LikelyDuplicate,
-    PersonMatch,
-    person_match,
-)
-from scs_victims.services.lookups import likely_duplicates as find_duplicates
+from scs_victims.services.incidents import FormInvalid, IncidentInput, IncidentResult
+from scs_victims.services.lookups import AddressMatch, LikelyDuplicate, PersonMatch
 from ui.context import AppContext
 from ui.incidents.dialogs import error_label
 from ui.incidents.fields import DuplicatesPanel, Field, as_form_text, calendar_button
 from ui.incidents.pickers import address_picker, person_label, person_picker, search_edit
+from ui.people.restricted import open_with_reason
 from ui.widgets import two_column_body, uk_date
 
 ConfirmDiscard = Callable[[QWidget], bool]
@@ -365,8 +356,16 @@ class IncidentForm(QDialog):
 
     # People and addresses -----------------------------------------------------------------
 
-    def use_person(self, role: str, match: PersonMatch) -> None:
-        """Fill a role's fields from an existing person (the key then links that person)."""
+    def use_person(self, role: str, match: PersonMatch,
+                   then: Callable[[], None] | None = None) -> None:
+        """Fill a role's fields from an existing person (the key then links that person), and
+        then run ``then``. A restricted person without details asks for a reason first."""
+        if match.hidden:
+            user, person_id = self.context.user, match.id
+            open_with_reason(self.context, self,
+                             lambda: lookups.person_for_form(user, person_id),
+                             lambda found: self.use_person(role, found, then))
+            return
         prefix = f"{role}_"
         self.fields[f"{prefix}forename"].set_text(match.forename or "")
         self.fields[f"{prefix}surname"].set_text(match.surname or "")
@@ -379,10 +378,11 @@ class IncidentForm(QDialog):
         self.existing[role] = match
         self._panel(role).setVisible(False)
         self._status(role).setText(f"Existing person: {person_label(match)}")
+        if then is not None:
+            then()
 
     def _use_duplicate(self, role: str, duplicate: LikelyDuplicate) -> None:
-        self.use_person(role, duplicate.person)
-        self.save()
+        self.use_person(role, duplicate.person, self.save)
 
     def _accept_new(self, role: str) -> None:
         self.accepted_new[role] = self._person_details(role)
@@ -421,16 +421,11 @@ class IncidentForm(QDialog):
 
     def _load(self, incident_id: int) -> None:
         self.setEnabled(False)
-        database = self.context.database
+        user = self.context.user
 
-        def work(_progress: ProgressCallback) -> tuple[IncidentInput, bool, bool]:
-            with database.session() as session:
-                data = load_incident_input(session, incident_id)
-            return data, bool(data.victim_surname or data.victim_ref), bool(
-                data.perpetrator_dob)
-
-        def loaded(result: tuple[IncidentInput, bool, bool]) -> None:
-            data, has_victim, has_perpetrator = result
+        def loaded(data: IncidentInput) -> None:
+            has_victim = bool(data.victim_surname or data.victim_ref)
+            has_perpetrator = bool(data.perpetrator_dob)
             self.set_input(data)
             self.setWindowTitle(f"Edit incident {data.reference}")
             if has_victim:
@@ -442,14 +437,15 @@ class IncidentForm(QDialog):
             self.setEnabled(True)
             self.fields["crime_type"].widget.setFocus()
 
-        self.context.operations.run(work, loaded, parent=self)
+        # A restricted record opened without a reason: the form closes, nothing shown.
+        open_with_reason(self.context, self, lambda: incidents.open_incident(user, incident_id),
+                         loaded, on_cancel=self.reject)
 
     def _load_wards(self) -> None:
-        database = self.context.database
+        user = self.context.user
 
         def work(_progress: ProgressCallback) -> list[str]:
-            with database.session() as session:
-                return [ward.name for ward in ward_choices(session)]
+            return [ward.name for ward in lookups.ward_choices(user)]
 
         def loaded(names: list[str]) -> None:
             combo = self.fields["ward"].widget
@@ -483,38 +479,26 @@ class IncidentForm(QDialog):
         for field in self.fields.values():
             field.show_error(None)
         self.form_error.setVisible(False)
-        database, incident_id = self.context.database, self.incident_id
+        user, incident_id = self.context.user, self.incident_id
 
-        def work(_progress: ProgressCallback) -> IncidentResult | dict[str, list[Any]]:
-            with database.session() as session:
-                parsed = validate_incident(session, data, incident_id=incident_id)
-                found: dict[str, list[Any]] = {}
-                if "victim" in check_roles and parsed.victim_key is not None:
-                    victims = find_duplicates(
-                        session, forename=parsed.victim_forename, surname=parsed.victim_surname,
-                        date_of_birth=parsed.victim_dob, postcode=parsed.postcode,
-                        reference=parsed.victim_ref)
-                    if victims:
-                        found["victim"] = victims
-                if "perpetrator" in check_roles and parsed.perpetrator_key is not None:
-                    perpetrators = find_duplicates(
-                        session, forename=parsed.perpetrator_forename,
-                        surname=parsed.perpetrator_surname,
-                        date_of_birth=parsed.perpetrator_dob)
-                    if perpetrators:
-                        found["perpetrator"] = perpetrators
-                if found:
-                    return found
-                if incident_id is None:
-                    return create_incident(session, data)
-                return update_incident(session, incident_id, data)
+        def work(_progress: ProgressCallback
+                 ) -> Changed[IncidentResult] | dict[str, list[LikelyDuplicate]]:
+            # Checked first (a refusal shows on its field), then likely duplicates offered
+            # before a new person is made; only then saved.
+            found = incidents.likely_duplicates(user, data, frozenset(check_roles),
+                                                incident_id=incident_id)
+            if found:
+                return found
+            if incident_id is None:
+                return incidents.create_incident(user, data)
+            return incidents.update_incident(user, incident_id, data)
 
         self.saving = True
         self.save_button.setEnabled(False)
         self.context.operations.run(work, self._saved, parent=self,
                                     on_failure=self._save_failed)
 
-    def _saved(self, outcome: IncidentResult | dict[str, list[Any]]) -> None:
+    def _saved(self, outcome: IncidentResult | dict[str, list[LikelyDuplicate]]) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
         if isinstance(outcome, dict):
@@ -539,7 +523,6 @@ class IncidentForm(QDialog):
         self.result_banner.setVisible(True)
         self.another_button.setVisible(True)
         self.saved_values = self.values()
-        self.context.signals.data_changed.emit()
 
     def _save_failed(self, error: BaseException) -> bool:
         self.saving = False
@@ -607,12 +590,7 @@ def open_incident_form(context: AppContext, parent: QWidget,
     form.show()
     form.activateWindow()
     if victim_id is not None and incident_id is None:
-        database = context.database
-
-        def work(_progress: ProgressCallback) -> PersonMatch:
-            with database.session() as session:
-                return person_match(session, victim_id)
-
-        context.operations.run(work, lambda match: form.use_person("victim", match),
-                               parent=form)
+        user = context.user
+        open_with_reason(context, form, lambda: lookups.person_for_form(user, victim_id),
+                         lambda match: form.use_person("victim", match))
     return form

@@ -1,9 +1,10 @@
 """The Incidents table's model: every matching id, and display rows fetched a page at a time.
 
-A new filter or search is one background call (``incident_directory.incident_listing``): the
-count, the ids in order and the first page's rows, so the first rows show after one round
-trip. When a search matches many incidents, that call stops after the first page and a second
-one reads the full id list; rows below the first page show an ellipsis until it arrives.
+A new filter or search is one background call (``incidents.list_incidents``, recorded as a
+search): the count, the ids in order and the first page's rows, so the first rows show after
+one round trip. When a search matches many incidents, that call stops after the first page
+and a second one reads the full id list; rows below the first page show an ellipsis until it
+arrives.
 Other rows are read only for the pages the view asks about, in the background, and kept in a
 bounded cache. A row not yet read shows an ellipsis until its page arrives.
 """
@@ -26,6 +27,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from scs_victims.actions import incidents
 from scs_victims.errors import Cancelled
 from scs_victims.progress import ProgressCallback
 from scs_victims.services.incident_directory import (
@@ -33,9 +35,6 @@ from scs_victims.services.incident_directory import (
     IncidentQuery,
     IncidentRow,
     crime_type_label,
-    incident_ids,
-    incident_listing,
-    incident_rows,
 )
 from scs_victims.services.search_copy import IncidentSearchCopy
 from ui.context import AppContext
@@ -193,14 +192,14 @@ class IncidentsTableModel(QAbstractTableModel):
         self.active = True
         if self._rest is not None:
             self._rest.cancel()  # the ids of the previous search are not wanted any more
-        database = self._context.database
+        user = self._context.user
         search_copy = self.search_copy
 
         def work(_progress: ProgressCallback) -> IncidentListing:
             # Overtaken by more typing: stop inside SQLite rather than compete with the new
             # search for the cores.
-            with database.session(stop=current_task_cancelled) as session:
-                return incident_listing(session, query, PAGE_SIZE, search_copy)
+            return incidents.list_incidents(user, query, PAGE_SIZE, search_copy,
+                                            stop=current_task_cancelled)
 
         def failed(_error: BaseException) -> bool:
             self.loading = False
@@ -221,11 +220,10 @@ class IncidentsTableModel(QAbstractTableModel):
             return
         self._copy_loading = True
         wanted = self._copy_wanted
-        database = self._context.database
+        user = self._context.user
 
         def work(_progress: ProgressCallback) -> IncidentSearchCopy:
-            with database.session() as session:
-                return IncidentSearchCopy.load(session)
+            return incidents.load_search_copy(user)
 
         def loaded(search_copy: IncidentSearchCopy) -> None:
             self._copy_loading = False
@@ -266,11 +264,10 @@ class IncidentsTableModel(QAbstractTableModel):
         """The rest of a long search's ids (the first page is already shown)."""
         generation = self.generation
         query = self.query
-        database = self._context.database
+        user = self._context.user
 
         def work(_progress: ProgressCallback) -> array[int]:
-            with database.session(stop=current_task_cancelled) as session:
-                return incident_ids(session, query)
+            return incidents.incident_ids(user, query, stop=current_task_cancelled)
 
         def stopped(error: BaseException) -> bool:
             return isinstance(error, Cancelled)  # by a newer search: nobody is waiting
@@ -307,12 +304,11 @@ class IncidentsTableModel(QAbstractTableModel):
         generation = self.generation
         slices = {page: self.ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE].tolist()
                   for page in pages}
-        database = self._context.database
+        user = self._context.user
 
         def work(_progress: ProgressCallback) -> dict[int, list[IncidentRow]]:
-            with database.session() as session:
-                wanted = [value for chunk in slices.values() for value in chunk]
-                found = {row.id: row for row in incident_rows(session, wanted)}
+            wanted = [value for chunk in slices.values() for value in chunk]
+            found = {row.id: row for row in incidents.incident_rows(user, wanted)}
             return {page: [found[value] for value in chunk if value in found]
                     for page, chunk in slices.items()}
 

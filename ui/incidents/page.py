@@ -1,4 +1,8 @@
-"""The Incidents page: every incident, searched and filtered, with new, edit and delete."""
+"""The Incidents page: every incident, searched and filtered, with new, edit and delete.
+
+Each list read is recorded as a search (``incidents.list_incidents``); the buttons a role
+may not use are hidden (analysts list incidents, without names, and open none).
+"""
 
 from __future__ import annotations
 
@@ -19,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import lookups
+from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CRIME_TYPES
 from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.progress import ProgressCallback
-from scs_victims.services.incident_directory import IncidentQuery, WardChoice, ward_choices
+from scs_victims.services.incident_directory import IncidentQuery, WardChoice
 from ui.context import AppContext, IncidentFilter
 from ui.incidents.dialogs import DeleteDialog, RecentlyDeletedDialog, error_label, mark_invalid
 from ui.incidents.form import open_incident_form
@@ -38,6 +43,9 @@ SEARCH_PAUSE_MS = 30
 
 
 class IncidentsPage(QWidget):
+    # Changes that alter the list: incidents, the people named on them, the ward names.
+    REFRESH_ON = ("incidents", "people", "wards")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -115,6 +123,10 @@ class IncidentsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.deleted_button = QPushButton("Recently dele&ted...")
         self.deleted_button.clicked.connect(self.show_recently_deleted)
+        user = context.user
+        for button in (self.new_button, self.delete_button, self.deleted_button):
+            button.setVisible(user.can(Permission.EDIT_RECORDS))
+        self.edit_button.setVisible(user.can(Permission.SEE_PEOPLE))
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -274,13 +286,9 @@ class IncidentsPage(QWidget):
     def _load_wards(self) -> None:
         if self.ward_filter.count() > 1:
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> list[WardChoice]:
-            with database.session() as session:
-                return ward_choices(session)
-
-        self.context.operations.run(work, self._wards_loaded, parent=self)
+        user = self.context.user
+        self.context.operations.run(lambda _progress: lookups.ward_choices(user),
+                                    self._wards_loaded, parent=self)
 
     def _wards_loaded(self, wards: list[WardChoice]) -> None:
         if self.ward_filter.count() > 1:
@@ -308,12 +316,12 @@ class IncidentsPage(QWidget):
 
     def edit_selected(self) -> None:
         incident_id = self.selected_id()
-        if incident_id is not None:
+        if incident_id is not None and self.context.user.can(Permission.SEE_PEOPLE):
             open_incident_form(self.context, self, incident_id)
 
     def delete_selected(self) -> None:
         rows = self.table.selected_rows()
-        if not rows:
+        if not rows or not self.context.user.can(Permission.EDIT_RECORDS):
             return
         incident_id = self.model.id_at(rows[0])
         row = self.model.row_at(rows[0])

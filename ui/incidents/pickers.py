@@ -1,27 +1,27 @@
 """Search-as-you-type pickers for the incident form: an existing person, a known address.
 
-Each picker is a line edit whose completer is fed by a background look-up; choosing a result
-fills the fields below it, which stay editable. Typing new details instead makes a new
-person or address when the incident is saved (the core links by key, definitions §2).
+Each picker is a line edit whose completer is fed by a background look-up (``lookups``,
+recorded as a search); choosing a result fills the fields below it, which stay editable.
+Typing new details instead makes a new person or address when the incident is saved (the
+core links by key, definitions §2). A restricted person the user may not see is listed as
+"Restricted record"; choosing them asks for a reason first, then gives their details.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from scs_victims.actions import lookups
+from scs_victims.actions.base import SignedIn
 from scs_victims.progress import ProgressCallback
-from scs_victims.services.lookups import (
-    AddressMatch,
-    PersonMatch,
-    search_addresses,
-    search_people,
-)
+from scs_victims.services.lookups import AddressMatch, PersonMatch
 from ui.context import AppContext
+from ui.people.restricted import open_with_reason
 from ui.widgets import uk_date
 
 SEARCH_PAUSE_MS = 150
@@ -51,10 +51,10 @@ class _Picker(QObject, Generic[M]):
     results_shown = Signal(int)
 
     def __init__(self, context: AppContext, edit: QLineEdit,
-                 search: Callable[[Any, str], list[M]], label: Callable[[M], str]) -> None:
+                 search: Callable[[SignedIn, str], list[M]], label: Callable[[M], str]) -> None:
         super().__init__(edit)
         self._context = context
-        self._search: Callable[[Any, str], list[M]] = search
+        self._search: Callable[[SignedIn, str], list[M]] = search
         self._label: Callable[[M], str] = label
         self.edit = edit
         self.matches: list[M] = []
@@ -78,12 +78,10 @@ class _Picker(QObject, Generic[M]):
         if len(text) < MIN_CHARACTERS:
             self._show([])
             return
-        database, search = self._context.database, self._search
+        user, search = self._context.user, self._search
 
         def work(_progress: ProgressCallback) -> list[M]:
-            with database.session() as session:
-                found: list[M] = search(session, text)
-                return found
+            return search(user, text)
 
         self._context.operations.run(work, self._show, parent=self.edit,
                                      latest_key=f"picker-{id(self)}")
@@ -111,15 +109,21 @@ class _Picker(QObject, Generic[M]):
         # The completer has just put the label in the edit; the search box is cleared so the
         # fields below carry the choice.
         QTimer.singleShot(0, self.edit.clear)
+        if isinstance(match, PersonMatch) and match.hidden:
+            # A restricted record: its details come only with a reason.
+            user, person_id = self._context.user, match.id
+            open_with_reason(self._context, self.edit,
+                             lambda: lookups.person_for_form(user, person_id), self.chosen.emit)
+            return
         self.chosen.emit(match)
 
 
 def person_picker(context: AppContext, edit: QLineEdit) -> _Picker[PersonMatch]:
-    return _Picker(context, edit, search_people, person_label)
+    return _Picker(context, edit, lookups.find_people, person_label)
 
 
 def address_picker(context: AppContext, edit: QLineEdit) -> _Picker[AddressMatch]:
-    return _Picker(context, edit, search_addresses, lambda match: match.label)
+    return _Picker(context, edit, lookups.find_addresses, lambda match: match.label)
 
 
 def search_edit(placeholder: str, name: str, parent: QWidget | None = None) -> QLineEdit:

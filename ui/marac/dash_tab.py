@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.marac.cases import DashResult, record_dash
+from scs_victims.actions.changes import Changed
+from scs_victims.actions.marac_cases import open_case, record_dash
+from scs_victims.marac.cases import DashResult
 from scs_victims.marac.dash import ANSWERS, CURRENT_VERSION, dash_score, load_questions
-from scs_victims.marac.queries import DashState, dash_state
+from scs_victims.marac.queries import DashState
 from scs_victims.marac.rules import is_high_risk
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
@@ -139,13 +141,9 @@ class DashTab(QWidget):
         if referral_id is None:
             self.show_state(None)
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> DashState:
-            with database.session() as session:
-                return dash_state(session, referral_id)
-
-        self.context.operations.run(work, self.show_state, parent=self,
+        user = self.context.user
+        self.context.operations.run(lambda _progress: open_case(user, referral_id),
+                                    self.show_state, parent=self,
                                     latest_key=f"marac-dash-{id(self)}")
 
     def show_state(self, state: DashState | None) -> None:
@@ -245,17 +243,15 @@ class DashTab(QWidget):
         if not answers:
             self.show_error("Answer at least one question before saving.")
             return
-        database, version = self.context.database, self.questions.version
+        user, version = self.context.user, self.questions.version
 
-        def work(_progress: ProgressCallback) -> DashResult:
-            with database.session() as session:
-                return record_dash(session, state.referral_id, answers,
-                                   assessed_on=assessed_on, version=version)
+        def work(_progress: ProgressCallback) -> Changed[DashResult]:
+            return record_dash(user, state.referral_id, answers, assessed_on=assessed_on,
+                               version=version)
 
         def saved(result: DashResult) -> None:
             risk = "visible high risk" if result.high_risk else "below the threshold"
             self.status.setText(f"Saved: score {result.score} ({risk}, threshold "
                                 f"{result.threshold}).")
-            self.context.signals.data_changed.emit()
 
         self.context.operations.run(work, saved, parent=self)

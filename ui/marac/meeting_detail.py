@@ -1,6 +1,7 @@
 """One MARAC meeting in detail: its agenda in SafeLives order, the cases with the information
 shared and the actions agreed, and attendance by agency. All plain data loaded together on a
-worker thread (``queries.load_meeting``); each write is one call into the core."""
+worker thread (``actions.marac_cases.open_meeting``); each write is one action, whose change
+reloads the meeting."""
 
 from __future__ import annotations
 
@@ -26,15 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions.base import SignedIn
+from scs_victims.actions.changes import Changed
+from scs_victims.actions.marac_cases import (
+    add_action,
+    save_attendance,
+    set_action_status,
+    share_information,
+)
 from scs_victims.marac.agenda import TWELVE_MONTHS, Agenda
 from scs_victims.marac.case_pages import ACTION_STATUS_LABELS
-from scs_victims.marac.cases import (
-    add_action,
-    clear_attendance,
-    set_action_status,
-    set_attendance,
-    set_information_shared,
-)
 from scs_victims.marac.queries import (
     ActionRow,
     MeetingCaseRow,
@@ -95,12 +97,10 @@ def agenda_html(agenda: Agenda) -> str:
 class MeetingDetailView(QWidget):
     """The selected meeting: agenda, cases and actions, attendance."""
 
-    def __init__(self, context: AppContext, today: Callable[[], date],
-                 changed: Callable[[], None]) -> None:
+    def __init__(self, context: AppContext, today: Callable[[], date]) -> None:
         super().__init__()
         self.context = context
         self.today = today
-        self.changed = changed
         self.detail: MeetingDetail | None = None
         self.cases_model = CasesModel(self)
         self.actions_model = ActionsModel(self)
@@ -315,27 +315,23 @@ class MeetingDetailView(QWidget):
 
     # Writing ------------------------------------------------------------------------------
 
-    def _write(self, work: Callable[[Any], object], done: Callable[[], None],
+    def _write(self, work: Callable[[SignedIn], Changed[Any]], done: Callable[[], None],
                on_failure: Callable[[BaseException], bool] | None = None) -> None:
-        database = self.context.database
+        """Run one action as the signed-in user; its change reloads the meeting."""
+        user = self.context.user
 
-        def run(_progress: ProgressCallback) -> object:
-            with database.session() as session:
-                return work(session)
+        def run(_progress: ProgressCallback) -> Changed[Any]:
+            return work(user)
 
-        def finished(_result: object) -> None:
-            done()
-            self.changed()
-
-        self.context.operations.run(run, finished, parent=self, on_failure=on_failure)
+        self.context.operations.run(run, lambda _value: done(), parent=self,
+                                    on_failure=on_failure)
 
     def save_information(self) -> None:
         case = self.selected_case()
         if case is None:
             return
         text = self.shared.toPlainText()
-        self._write(lambda session: set_information_shared(session, case.id, text),
-                    lambda: None)
+        self._write(lambda user: share_information(user, case.id, text), lambda: None)
 
     def add_action(self) -> None:
         case = self.selected_case()
@@ -366,8 +362,8 @@ class MeetingDetailView(QWidget):
                     self.checked[name].show_error(message)
             return True
 
-        self._write(lambda session: add_action(session, case.id, agency=agency, what=what,
-                                               owner=owner, due_on=due), done, refused)
+        self._write(lambda user: add_action(user, case.id, agency=agency, what=what,
+                                            owner=owner, due_on=due), done, refused)
 
     def set_status(self) -> None:
         action = self.selected_action()
@@ -375,8 +371,7 @@ class MeetingDetailView(QWidget):
             return
         status = str(self.status.currentData())
         note = self.note.text().strip() or None
-        self._write(lambda session: set_action_status(session, action.id, status, note),
-                    lambda: None)
+        self._write(lambda user: set_action_status(user, action.id, status, note), lambda: None)
 
     def save_attendance(self) -> None:
         detail = self.detail
@@ -389,14 +384,9 @@ class MeetingDetailView(QWidget):
         cleared = [code for code, combo in self.attendance_status.items()
                    if combo.currentData() is None and code in detail.attendance]
 
-        def work(session: Any) -> None:
-            for code, status, attendee in chosen:
-                set_attendance(session, detail.meeting_id, code, status, attendee)
-            for code in cleared:
-                clear_attendance(session, detail.meeting_id, code)
-
         present = sum(1 for _code, status, _who in chosen if status == "present")
-        self._write(work, lambda: self.attendance_note.setText(
+        self._write(lambda user: save_attendance(user, detail.meeting_id, chosen, cleared),
+                    lambda: self.attendance_note.setText(
             f"Saved: {present} present, {len(chosen) - present} apologies"
             + (f", {len(cleared)} taken off the record." if cleared else ".")))
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,22 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.errors import UserError
-from scs_victims.exports import write_bytes_atomically
-from scs_victims.marac.documents import (
-    render_actions_tracker,
-    render_case_summary,
-    render_meeting_pack,
-    render_research_list,
-)
-from scs_victims.marac.meetings import assign_case, schedule_meeting
-from scs_victims.marac.queries import (
-    MeetingDetail,
-    MeetingRow,
-    load_meeting,
-    meeting_rows,
+from scs_victims.actions.base import SignedIn
+from scs_victims.actions.changes import Changed
+from scs_victims.actions.marac import MeetingDocument, print_case_summary, print_meeting_document
+from scs_victims.actions.marac_cases import (
+    assign_case,
+    list_meetings,
+    open_meeting,
+    schedule_meeting,
     unlisted_referrals,
 )
+from scs_victims.actions.permissions import Permission
+from scs_victims.errors import UserError
+from scs_victims.marac.queries import MeetingDetail, MeetingRow
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.incidents.dialogs import error_label
@@ -55,25 +51,32 @@ class _Lists:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A printable document: its button, what it is called, and how it is rendered."""
+    """A printable document: its button, what it is called, and which it is (None: the
+    case summary of the case selected)."""
 
     button: str
     title: str
     file_stem: str
-    render: Callable[[Any, int], bytes]  # (session, meeting or referral id)
-    per_case: bool = False
+    kind: MeetingDocument | None
 
 
 DOCUMENTS = (
     Document("Print meeting &pack...", "The meeting pack", "MARAC meeting pack",
-             render_meeting_pack),
+             MeetingDocument.PACK),
     Document("&Research list...", "The research list", "MARAC research list",
-             render_research_list),
-    Document("&Case summary...", "The case summary", "MARAC case summary",
-             render_case_summary, per_case=True),
+             MeetingDocument.RESEARCH_LIST),
+    Document("&Case summary...", "The case summary", "MARAC case summary", None),
     Document("Actions trac&ker...", "The actions tracker", "MARAC actions tracker",
-             render_actions_tracker),
+             MeetingDocument.ACTIONS_TRACKER),
 )
+
+
+def print_document(user: SignedIn, document: Document, subject: int, path: Path,
+                   recipients: str) -> Path:
+    """Render and save one document (a meeting's, or a case's summary) as ``user``."""
+    if document.kind is None:
+        return print_case_summary(user, subject, path, recipients=recipients)
+    return print_meeting_document(user, subject, document.kind, path, recipients=recipients)
 
 
 class MeetingsTab(QWidget):
@@ -122,7 +125,7 @@ class MeetingsTab(QWidget):
                 self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.load_detail())
 
-        self.detail = MeetingDetailView(self.context, self.today, self._changed)
+        self.detail = MeetingDetailView(self.context, self.today)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.unlisted = QComboBox()
@@ -140,13 +143,19 @@ class MeetingsTab(QWidget):
         assign_row.addWidget(self.assign_button)
 
         self.print_buttons: dict[str, QPushButton] = {}
+        self.recipients = QLineEdit()
+        self.recipients.setAccessibleName("Recipients of the documents printed")
+        self.recipients.setPlaceholderText("Optional: who it goes to (kept in the audit log)")
+        recipients_label = QLabel("Reci&pients:")
+        recipients_label.setBuddy(self.recipients)
         print_row = QHBoxLayout()
         for document in DOCUMENTS:
             button = QPushButton(document.button)
             button.clicked.connect(lambda _=False, document=document: self.print(document))
             self.print_buttons[document.file_stem] = button
             print_row.addWidget(button)
-        print_row.addStretch(1)
+        print_row.addWidget(recipients_label)
+        print_row.addWidget(self.recipients, 1)
         self.saved = SavedFileBar(open_file)
 
         right = QWidget()
@@ -171,11 +180,10 @@ class MeetingsTab(QWidget):
     # Loading ------------------------------------------------------------------------------
 
     def load(self) -> None:
-        database = self.context.database
+        user = self.context.user
 
         def work(_progress: ProgressCallback) -> _Lists:
-            with database.session() as session:
-                return _Lists(meeting_rows(session), unlisted_referrals(session))
+            return _Lists(list_meetings(user), unlisted_referrals(user))
 
         self.context.operations.run(work, self._show_lists, parent=self,
                                     latest_key=f"marac-meetings-{id(self)}")
@@ -215,13 +223,9 @@ class MeetingsTab(QWidget):
         if meeting is None:
             self.detail.show_detail(None)
             return
-        database, today = self.context.database, self.today()
-
-        def work(_progress: ProgressCallback) -> MeetingDetail:
-            with database.session() as session:
-                return load_meeting(session, meeting.id, today)
-
-        self.context.operations.run(work, self._show_detail, parent=self,
+        user, today = self.context.user, self.today()
+        self.context.operations.run(lambda _progress: open_meeting(user, meeting.id, today),
+                                    self._show_detail, parent=self,
                                     latest_key=f"marac-meeting-{id(self)}")
 
     def _show_detail(self, detail: MeetingDetail) -> None:
@@ -240,11 +244,12 @@ class MeetingsTab(QWidget):
                                  + f": {meeting.cases} case{'s' if meeting.cases != 1 else ''}"
                                  f", {meeting.open_actions} open action"
                                  f"{'s' if meeting.open_actions != 1 else ''}.")
-        for widget in (self.assign_button, self.unlisted, *self.print_buttons.values()):
-            widget.setEnabled(meeting is not None)
-
-    def _changed(self) -> None:
-        self.context.signals.data_changed.emit()
+        may_print = self.context.user.can(Permission.PRINT_MARAC)
+        widgets: list[QWidget] = [self.assign_button, self.unlisted,
+                                  *self.print_buttons.values(), self.recipients]
+        for widget in widgets:
+            widget.setEnabled(meeting is not None and (
+                may_print or widget in (self.assign_button, self.unlisted)))
 
     # Actions ------------------------------------------------------------------------------
 
@@ -256,17 +261,15 @@ class MeetingsTab(QWidget):
             return
         venue = self.venue.text().strip() or None
         chair = self.chair.text().strip() or None
-        database = self.context.database
+        user = self.context.user
 
-        def work(_progress: ProgressCallback) -> int:
-            with database.session() as session:
-                return schedule_meeting(session, on, venue, chair)
+        def work(_progress: ProgressCallback) -> Changed[int]:
+            return schedule_meeting(user, on, venue, chair)
 
         def done(meeting_id: int) -> None:
             self._select_next = meeting_id
             for edit in (self.meeting_date, self.venue, self.chair):
                 edit.clear()
-            self._changed()
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, UserError):
@@ -286,13 +289,9 @@ class MeetingsTab(QWidget):
         referral_id = self.unlisted.currentData()
         if meeting is None or not isinstance(referral_id, int):
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> int:
-            with database.session() as session:
-                return assign_case(session, meeting.id, referral_id)
-
-        self.context.operations.run(work, lambda _case: self._changed(), parent=self)
+        user = self.context.user
+        self.context.operations.run(lambda _progress: assign_case(user, meeting.id, referral_id),
+                                    None, parent=self)
 
     def print(self, document: Document) -> None:
         """Render a document on a worker thread and save it where the user chooses."""
@@ -301,7 +300,7 @@ class MeetingsTab(QWidget):
             return
         subject = meeting.id
         suggested = f"{document.file_stem} {meeting.meeting_date:%Y-%m-%d}.pdf"
-        if document.per_case:
+        if document.kind is None:
             case = self.detail.selected_case()
             if case is None:
                 self.saved.label.setText("Select a case in Cases and actions first.")
@@ -315,13 +314,10 @@ class MeetingsTab(QWidget):
         if not chosen:
             return
         path = Path(chosen)
-        database = self.context.database
+        user, recipients = self.context.user, self.recipients.text()
 
         def work(_progress: ProgressCallback) -> Path:
-            with database.session() as session:
-                data = document.render(session, subject)
-            write_bytes_atomically(path, data)
-            return path
+            return print_document(user, document, subject, path, recipients)
 
         def done(saved: Path) -> None:
             self.saved.open_button.setVisible(True)

@@ -31,23 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions.marac_cases import ReferralDraft, submit_referral, suggest_reference
 from scs_victims.importing.incident_rows import RELATIONSHIPS
-from scs_victims.marac.cases import (
-    ChildInput,
-    NewPerson,
-    PerpetratorInput,
-    ReferralInput,
-    create_referral,
-    find_or_add_person,
-)
-from scs_victims.marac.queries import (
-    CRITERIA_LABELS,
-    ReferralRow,
-    referral_rows,
-    suggest_reference,
-)
+from scs_victims.marac.cases import ChildInput, NewPerson
+from scs_victims.marac.queries import CRITERIA_LABELS, ReferralRow
 from scs_victims.marac.vocabulary import AGENCY_LABELS, ETHNIC_GROUPS
-from scs_victims.progress import ProgressCallback
 from scs_victims.services.incidents import FormInvalid
 from scs_victims.services.lookups import PersonMatch
 from ui.context import AppContext
@@ -65,9 +53,6 @@ from ui.marac.common import (
 )
 from ui.widgets import two_column_body
 
-NO_PERSON = -1  # no such person: the core refuses it as "choose the victim"
-NOT_KEYED = ("Find the victim in People, or give a new victim's date of birth or reference "
-             "(a name alone cannot be linked).")
 GENDERS = (("", None), ("Female", "female"), ("Male", "male"), ("Other", "other"),
            ("Unknown", "unknown"))
 
@@ -380,17 +365,14 @@ class ReferralForm(QDialog):
         labelled(form, title, self.checked[name].widget, self._container(name))
 
     def _suggest_reference(self) -> None:
-        database, on = self.context.database, self.today()
-
-        def work(_progress: ProgressCallback) -> str:
-            with database.session() as session:
-                return suggest_reference(session, on)
+        user, on = self.context.user, self.today()
 
         def show(reference: str) -> None:
             if not self.reference.text():
                 self.reference.setText(reference)
 
-        self.context.operations.run(work, show, parent=self)
+        self.context.operations.run(lambda _progress: suggest_reference(user, on), show,
+                                    parent=self)
 
     # Perpetrators -------------------------------------------------------------------------
 
@@ -483,29 +465,15 @@ class ReferralForm(QDialog):
             "victim_ethnicity": self.ethnicity.currentData(),
             "victim_lgbt": tri_value(self.lgbt), "victim_disabled": tri_value(self.disabled),
         }
-        database, today = self.context.database, self.today()
-
-        def work(_progress: ProgressCallback) -> ReferralRow:
-            # One transaction: a refused referral adds nobody to People either.
-            with database.session() as session:
-                victim_id = _person_id(session, victim)
-                inputs = [PerpetratorInput(person_id=person.id) if isinstance(person, PersonMatch)
-                          else _typed_perpetrator(session, person) for person in perpetrators]
-                try:
-                    # Without a victim the core is still asked, so every refusal shows at once.
-                    referral_id = create_referral(
-                        session, ReferralInput(victim_id=victim_id or NO_PERSON,
-                                               perpetrators=inputs, **fields), today=today)
-                except FormInvalid as refused:
-                    if victim_id is None:
-                        refused.errors["victim_id"] = NOT_KEYED
-                    raise
-                return referral_rows(session, [referral_id])[0]
-
+        user, today = self.context.user, self.today()
+        # Without a victim the core is still asked, so every refusal shows at once.
+        draft = ReferralDraft(victim=None if victim is None else _chosen(victim),
+                              perpetrators=[_chosen(person) for person in perpetrators],
+                              fields=fields)
         self.saving = True
         self.save_button.setEnabled(False)
-        self.context.operations.run(work, self._saved, parent=self,
-                                    on_failure=self._save_failed)
+        self.context.operations.run(lambda _progress: submit_referral(user, draft, today),
+                                    self._saved, parent=self, on_failure=self._save_failed)
 
     def _saved(self, row: ReferralRow) -> None:
         self.saving = False
@@ -528,7 +496,6 @@ class ReferralForm(QDialog):
         self.dash_button.setVisible(True)
         self.another_button.setVisible(True)
         self.saved.emit(row)
-        self.context.signals.data_changed.emit()
 
     def _save_failed(self, error: BaseException) -> bool:
         self.saving = False
@@ -586,18 +553,9 @@ class ReferralForm(QDialog):
         self.reference.setFocus()
 
 
-def _person_id(session: Any, person: PersonMatch | NewPerson | None) -> int | None:
-    if isinstance(person, PersonMatch):
-        return person.id
-    return None if person is None else find_or_add_person(session, person)
-
-
-def _typed_perpetrator(session: Any, person: NewPerson) -> PerpetratorInput:
-    """A typed perpetrator becomes a person when the details key one; else a name only."""
-    person_id = find_or_add_person(session, person)
-    if person_id is not None:
-        return PerpetratorInput(person_id=person_id)
-    return PerpetratorInput(forename=person.forename, surname=person.surname)
+def _chosen(person: PersonMatch | NewPerson) -> int | NewPerson:
+    """A person picked from People (their id), or the details typed."""
+    return person.id if isinstance(person, PersonMatch) else person
 
 
 def open_referral_form(context: AppContext, parent: QWidget,

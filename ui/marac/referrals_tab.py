@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.marac.meetings import assign_cases
-from scs_victims.marac.queries import MeetingRow, ReferralRow, meeting_rows, referral_rows
+from scs_victims.actions.marac_cases import assign_cases, list_meetings, list_referrals
+from scs_victims.marac.queries import MeetingRow, ReferralRow
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.marac.add_to_meeting import AddToMeetingDialog
@@ -98,11 +98,10 @@ class ReferralsTab(QWidget):
         self._update_shown()
 
     def load(self) -> None:
-        database = self.context.database
+        user = self.context.user
 
         def work(_progress: ProgressCallback) -> list[ReferralRow]:
-            with database.session() as session:
-                return referral_rows(session)
+            return list_referrals(user)
 
         self.context.operations.run(work, self._show_rows, parent=self,
                                     latest_key=f"marac-referrals-{id(self)}")
@@ -155,13 +154,9 @@ class ReferralsTab(QWidget):
         if not ids:
             return
         self.status.clear()
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> list[MeetingRow]:
-            with database.session() as session:
-                return meeting_rows(session)
-
-        self.context.operations.run(work, lambda meetings: self._choose_meeting(meetings, ids),
+        user = self.context.user
+        self.context.operations.run(lambda _progress: list_meetings(user),
+                                    lambda meetings: self._choose_meeting(meetings, ids),
                                     parent=self)
 
     def _choose_meeting(self, meetings: list[MeetingRow], ids: list[int]) -> None:
@@ -175,21 +170,17 @@ class ReferralsTab(QWidget):
         self.meeting_dialog.open()
 
     def _assign(self, meeting_id: int, ids: list[int], meetings: Sequence[MeetingRow]) -> None:
-        database = self.context.database
+        user = self.context.user
         when = next(uk_date(m.meeting_date) for m in meetings if m.id == meeting_id)
-
-        def work(_progress: ProgressCallback) -> int:
-            with database.session() as session:
-                return assign_cases(session, meeting_id, ids)
 
         def done(added: int) -> None:
             already = len(ids) - added
             self.status.setText(
                 f"{added} referral{'s' if added != 1 else ''} added to the meeting of {when}"
                 + (f"; {already} already on its list." if already else "."))
-            self.context.signals.data_changed.emit()
 
-        self.context.operations.run(work, done, parent=self)
+        self.context.operations.run(lambda _progress: assign_cases(user, meeting_id, ids),
+                                    done, parent=self)
 
     def new_referral(self) -> ReferralForm:
         self.form = open_referral_form(self.context, self, self.today)

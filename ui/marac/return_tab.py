@@ -5,34 +5,20 @@ saved as CSV or XLSX."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from scs_victims.actions.marac import ReturnExport, export_return, safelives_return
 from scs_victims.domain.periods import PeriodKind, period_containing
-from scs_victims.exports import write_text_atomically
-from scs_victims.marac.safelives_return import (
-    RECOMMENDED_PER_10K,
-    SafeLivesReturn,
-    compute_return,
-    return_csv_text,
-    write_return_xlsx,
-)
+from scs_victims.marac.safelives_return import RECOMMENDED_PER_10K
 from scs_victims.progress import ProgressCallback
-from scs_victims.settings import load_area
 from ui.context import AppContext
 from ui.incidents.dialogs import error_label
 from ui.marac.common import FileChooser, FileOpener, SavedFileBar, date_edit, read_date
 from ui.marac.models import ReturnModel
 from ui.widgets import RecordTable, uk_date
-
-
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    result: SafeLivesReturn
-    area_name: str
 
 
 def _figure(value: object, suffix: str = "") -> str:
@@ -47,7 +33,7 @@ class ReturnTab(QWidget):
         self.context = context
         self.today = today
         self.choose_file = choose_file
-        self.loaded: _Loaded | None = None
+        self.loaded: ReturnExport | None = None
         self.model = ReturnModel(self)
         self.first = date_edit("Meetings from")
         self.last = date_edit("Meetings to")
@@ -116,20 +102,16 @@ class ReturnTab(QWidget):
         dates = self._dates()
         if dates is None:
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> _Loaded:
-            with database.session() as session:
-                return _Loaded(compute_return(session, *dates), load_area(session).area_name)
-
-        self.context.operations.run(work, self.show_return, parent=self,
+        user = self.context.user
+        self.context.operations.run(lambda _progress: safelives_return(user, *dates),
+                                    self.show_return, parent=self,
                                     latest_key=f"marac-return-{id(self)}")
 
     def refresh(self) -> None:
         if self.loaded is not None:
             self.preview()
 
-    def show_return(self, loaded: _Loaded) -> None:
+    def show_return(self, loaded: ReturnExport) -> None:
         self.loaded = loaded
         result = loaded.result
         self.model.set_rows([*result.meetings, result.total])
@@ -164,12 +146,11 @@ class ReturnTab(QWidget):
         if not chosen:
             return
         path = Path(chosen)
+        user = self.context.user
 
         def work(_progress: ProgressCallback) -> Path:
-            if kind == "csv":
-                write_text_atomically(path, return_csv_text(result))
-            else:
-                write_return_xlsx(result, path, area_name=loaded.area_name)
+            # The return as it stands now, for the meetings previewed.
+            export_return(user, result.first, result.last, kind, path)
             return path
 
         self.context.operations.run(

@@ -1,7 +1,9 @@
 """A person's page: details, every alert in a sentence, and the timeline of their incidents.
 
-Non-modal (``open()``), read in the background, and read again whenever data changes, so an
-incident edited from here shows its new state at once.
+Non-modal (``open()``), read in the background (``people.open_person``, recorded as a view),
+and read again whenever people, incidents, alerts or the rules change, so an incident edited
+from here shows its new state at once. A restricted person opens only after a reason (break
+glass: ``ui.people.restricted``); a supervisor can mark or lift the restriction from here.
 """
 
 from __future__ import annotations
@@ -26,16 +28,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.progress import ProgressCallback
-from scs_victims.services.people import UnmergeResult, unmerge
-from scs_victims.services.person_timeline import PersonDetail, TimelineEntry, person_detail
+from scs_victims.actions import people
+from scs_victims.actions.changes import OpChanges
+from scs_victims.actions.permissions import Permission
+from scs_victims.services.people import UnmergeResult
+from scs_victims.services.person_timeline import PersonDetail, TimelineEntry
 from ui.context import AppContext
+from ui.people import restricted
 from ui.table_model import RowsTableModel
 from ui.widgets import RecordTable, uk_date, uk_date_time
 
 Confirm = Callable[[QWidget, str], bool]
 _TYPE_NAMES = {"asb": "ASB", "burglary": "Burglary", "dv": "DV"}
 TIMELINE_HEADERS = ("Date", "Type", "Reference", "Role", "Details", "Ward", "Repeat")
+# What a person's page shows depends on these (the rules: the repeat reasons and alerts).
+REFRESH_ON = ("people", "incidents", "alerts", "rules")
+RESTRICT_QUESTION = ("Why is this record to be restricted? Colleagues will then see "
+                     "\u201cRestricted record\u201d in lists and must give a reason to open "
+                     "it. Your reason is kept in the audit log.")
+LIFT_QUESTION = "Why is the restriction to be lifted? Your reason is kept in the audit log."
 
 
 def ask(parent: QWidget, question: str) -> bool:
@@ -87,7 +98,7 @@ class PersonDetailDialog(QDialog):
         self.setObjectName("personDetail")
         self.resize(1120, 660)
         self._build()
-        context.signals.data_changed.connect(self.reload)
+        context.signals.data_changed.connect(self._data_changed)
         self.reload()
 
     def _build(self) -> None:
@@ -140,6 +151,17 @@ class PersonDetailDialog(QDialog):
             lambda: self.context.signals.new_incident_for.emit(self.person_id))
         self.merges_button = QPushButton("Merge &history / Unmerge...")
         self.merges_button.clicked.connect(self.show_merges)
+        self.restrict_button = QPushButton("&Restrict record...")
+        self.restrict_button.clicked.connect(self.change_restriction)
+        self.restrict_button.setEnabled(False)
+        user = self.context.user
+        self.restrict_button.setVisible(user.can(Permission.RESTRICT))
+        for button in (self.new_button, self.merges_button):
+            button.setVisible(user.can(Permission.EDIT_RECORDS))
+        self.restricted_label = QLabel()
+        self.restricted_label.setWordWrap(True)
+        self.restricted_label.setAccessibleName("Restricted record")
+        self.restricted_label.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         self.status = QLabel()
@@ -149,6 +171,7 @@ class PersonDetailDialog(QDialog):
         top = QHBoxLayout()
         details = QVBoxLayout()
         details.addWidget(self.name_label)
+        details.addWidget(self.restricted_label)
         details.addLayout(form)
         details.addStretch(1)
         top.addLayout(details, 1)
@@ -157,6 +180,7 @@ class PersonDetailDialog(QDialog):
         row.addWidget(self.edit_button)
         row.addWidget(self.new_button)
         row.addWidget(self.merges_button)
+        row.addWidget(self.restrict_button)
         row.addStretch(1)
         row.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -167,14 +191,16 @@ class PersonDetailDialog(QDialog):
 
     # Reading ------------------------------------------------------------------------------
 
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.any(*REFRESH_ON):
+            self.reload()
+
     def reload(self) -> None:
-        database, person_id, today = self.context.database, self.person_id, self.today
-
-        def work(_progress: ProgressCallback) -> PersonDetail:
-            with database.session() as session:
-                return person_detail(session, person_id, today)
-
-        self.context.operations.run(work, self._show, parent=self,
+        user, person_id, today = self.context.user, self.person_id, self.today
+        # Not opened with a reason (a restricted record): there is nothing to show.
+        restricted.open_with_reason(self.context, self,
+                                    lambda: people.open_person(user, person_id, today),
+                                    self._show, on_cancel=self.close,
                                     latest_key=f"person-detail-{id(self)}")
 
     def _show(self, detail: PersonDetail) -> None:
@@ -212,6 +238,13 @@ class PersonDetailDialog(QDialog):
             self.timeline.selectRow(0)
         self.merges_button.setEnabled(bool(detail.merges))
         self.edit_button.setEnabled(bool(detail.timeline))
+        self.restricted_label.setText(
+            "Restricted record: colleagues see \u201cRestricted record\u201d in lists and must "
+            "give a reason to open it." if profile.restricted else "")
+        self.restricted_label.setVisible(profile.restricted)
+        self.restrict_button.setText("&Lift restriction..." if profile.restricted
+                                     else "&Restrict record...")
+        self.restrict_button.setEnabled(True)
 
     # Actions ------------------------------------------------------------------------------
 
@@ -226,6 +259,33 @@ class PersonDetailDialog(QDialog):
         if incident_id is not None:
             self.context.signals.edit_incident.emit(incident_id)
 
+    def change_restriction(self) -> None:
+        """Mark the person as a restricted record, or lift the restriction (supervisors),
+        with a reason."""
+        if self.detail is None:
+            return
+        profile = self.detail.profile
+        lifting = profile.restricted
+        reason = restricted.ask_reason(
+            self, "Lift restriction" if lifting else "Restrict record",
+            LIFT_QUESTION if lifting else RESTRICT_QUESTION)
+        if reason is None:
+            return
+        user, person_id = self.context.user, profile.id
+        change = people.unrestrict_person if lifting else people.restrict_person
+
+        def done(_result: None) -> None:
+            self.status.setText("The restriction is lifted." if lifting
+                                else "The record is now restricted.")
+
+        def failed(_error: BaseException) -> bool:
+            self.restrict_button.setEnabled(True)
+            return False  # the operations layer shows it
+
+        self.restrict_button.setEnabled(False)
+        self.context.operations.run(lambda _progress: change(user, person_id, reason), done,
+                                    parent=self, on_failure=failed)
+
     def show_merges(self) -> MergeHistoryDialog | None:
         if self.detail is None:
             return None
@@ -235,7 +295,7 @@ class PersonDetailDialog(QDialog):
         return dialog
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        self.context.signals.data_changed.disconnect(self.reload)
+        self.context.signals.data_changed.disconnect(self._data_changed)
         self.timeline.save_state()
         super().closeEvent(event)
 
@@ -285,16 +345,12 @@ class MergeHistoryDialog(QDialog):
         if not self.confirm(self, "Undo this merge? The two records become separate people "
                                   "again and repeat flags are worked out afresh."):
             return
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> UnmergeResult:
-            with database.session() as session:
-                return unmerge(session, merge_id, kind="person")
+        user = self.context.user
 
         def done(result: UnmergeResult) -> None:
             self.result_label.setText(describe_unmerge(result))
             self.list.takeItem(self.list.row(item))
             self.unmerge_button.setEnabled(self.list.count() > 0)
-            self.context.signals.data_changed.emit()
 
-        self.context.operations.run(work, done, parent=self, label="Undoing the merge ...")
+        self.context.operations.run(lambda _progress: people.unmerge_people(user, merge_id),
+                                    done, parent=self, label="Undoing the merge ...")

@@ -1,5 +1,6 @@
 """Merge two people: compare them side by side, choose the record to keep, merge, and see
-what changed (with an undo at hand)."""
+what changed (with an undo at hand). Comparing is opening both (recorded as views); a
+restricted person this user may not see is compared by counts only."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scs_victims.progress import ProgressCallback
-from scs_victims.services.people import MergeResult, merge_people, unmerge
-from scs_victims.services.person_timeline import PersonProfile, person_profile
+from scs_victims.actions import people
+from scs_victims.services.people import MergeResult, UnmergeResult
+from scs_victims.services.person_timeline import PersonProfile
 from ui.context import AppContext
 from ui.people.detail import Confirm, ask, describe_unmerge
 from ui.widgets import uk_date
@@ -115,13 +116,9 @@ class MergeDialog(QDialog):
         self.resize(760, 480)
 
     def _load(self) -> None:
-        database, ids = self.context.database, self.ids
-
-        def work(_progress: ProgressCallback) -> tuple[PersonProfile, PersonProfile]:
-            with database.session() as session:
-                return person_profile(session, ids[0]), person_profile(session, ids[1])
-
-        self.context.operations.run(work, self._show, parent=self)
+        user, (first, second) = self.context.user, self.ids
+        self.context.operations.run(lambda _progress: people.compare_people(user, first, second),
+                                    self._show, parent=self)
 
     def _show(self, profiles: tuple[PersonProfile, PersonProfile]) -> None:
         self.profiles = profiles
@@ -136,11 +133,7 @@ class MergeDialog(QDialog):
 
     def merge(self) -> None:
         kept, merged = self.kept_and_merged()
-        database = self.context.database
-
-        def work(_progress: ProgressCallback) -> MergeResult:
-            with database.session() as session:
-                return merge_people(session, kept, merged)
+        user = self.context.user
 
         def done(result: MergeResult) -> None:
             self.result = result
@@ -155,10 +148,10 @@ class MergeDialog(QDialog):
             for button in self.keep_buttons:
                 button.setEnabled(False)
             self.undo_button.show()
-            self.context.signals.data_changed.emit()
 
         self.merge_button.setEnabled(False)
-        self.context.operations.run(work, done, parent=self, label="Merging ...",
+        self.context.operations.run(lambda _progress: people.merge_people(user, kept, merged),
+                                    done, parent=self, label="Merging ...",
                                     on_failure=self._failed)
 
     def _failed(self, _error: BaseException) -> bool:
@@ -170,19 +163,15 @@ class MergeDialog(QDialog):
                 self, "Undo this merge? The two records become separate people again."):
             return
         merge_id = self.result.merge_id
-        database = self.context.database
+        user = self.context.user
 
-        def work(_progress: ProgressCallback) -> str:
-            with database.session() as session:
-                return describe_unmerge(unmerge(session, merge_id, kind="person"))
-
-        def done(text: str) -> None:
+        def done(result: UnmergeResult) -> None:
             self.result = None
-            self.result_label.setText(text)
+            self.result_label.setText(describe_unmerge(result))
             self.undo_button.hide()
             for button in self.keep_buttons:
                 button.setEnabled(True)
             self.merge_button.setEnabled(True)
-            self.context.signals.data_changed.emit()
 
-        self.context.operations.run(work, done, parent=self, label="Undoing the merge ...")
+        self.context.operations.run(lambda _progress: people.unmerge_people(user, merge_id),
+                                    done, parent=self, label="Undoing the merge ...")

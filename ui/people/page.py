@@ -1,8 +1,11 @@
 """The People screen: every person, found as one types, filtered, opened and merged.
 
-The whole list is read once in the background (``load_directory``); searching and filtering
-then run in Python over the loaded rows, well inside the pause after a keystroke. Only the
-date range needs the database, and asks it in the background.
+The whole list is read once in the background (``people.list_people``, recorded as a search
+of everyone); searching and filtering then run in Python over the loaded rows, well inside
+the pause after a keystroke. Only the date range needs the database, and asks it in the
+background. Once a search or a filter has settled (``SEARCH_SETTLES_MS`` without a change,
+or Enter), it is recorded (``people.record_search``): what it searched by and how many
+people it showed, never the text typed.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,16 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import people
+from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.figures import victims_behind
 from scs_victims.progress import ProgressCallback
-from scs_victims.services.people_directory import (
-    PeopleDirectory,
-    PersonRow,
-    load_directory,
-    people_with_incidents_between,
-)
+from scs_victims.services.people_directory import PeopleDirectory, PersonRow
 from ui.context import AppContext
 from ui.people.detail import PersonDetailDialog
 from ui.people.merge import MergeDialog
@@ -45,11 +44,17 @@ from ui.widgets import RecordTable, SearchBox
 # more a key) every keystroke starts one whatever the pause, so a longer pause would only
 # delay the last; it still merges the keys of a fast burst.
 PEOPLE_SEARCH_PAUSE_MS = 40
+# A search is recorded in the audit log once it has stood this long (or on Enter): the words
+# being typed are not each a search.
+SEARCH_SETTLES_MS = 1500
 
 _CRIME_TYPE_NAMES = {"asb": "ASB", "burglary": "Burglary", "dv": "Domestic abuse (DV)"}
 
 
 class PeoplePage(QWidget):
+    # Changes that alter the list: its people, their incidents and counts, the ward names.
+    REFRESH_ON = ("people", "incidents", "wards")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -60,6 +65,12 @@ class PeoplePage(QWidget):
         self._date_ids: set[int] | None = None  # people with an incident in the date range
         self._date_range: tuple[date | None, date | None] = (None, None)
         self.dialogs: list[QWidget] = []  # open detail and merge dialogs (kept alive)
+        # The search last recorded, to record each settled search once (kept in memory only).
+        self._recorded: tuple[str, str, int] | None = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SEARCH_SETTLES_MS)
+        self._settle.timeout.connect(self.record_search)
         self._build()
 
     # Building -----------------------------------------------------------------------------
@@ -70,6 +81,7 @@ class PeoplePage(QWidget):
         self.search_box = SearchBox("Find a person by name, reference or postcode",
                                     pause_ms=PEOPLE_SEARCH_PAUSE_MS)
         self.search_box.search.connect(lambda _text: self.run_search())
+        self.search_box.returnPressed.connect(self.record_search)
 
         self.crime_type = QComboBox()
         self.crime_type.setAccessibleName("Crime type")
@@ -150,6 +162,8 @@ class PeoplePage(QWidget):
         self.merge_button.clicked.connect(self.merge_selected)
         self.new_button = QPushButton("New &incident...")
         self.new_button.clicked.connect(self.new_incident)
+        for button in (self.merge_button, self.new_button):
+            button.setVisible(self.context.user.can(Permission.EDIT_RECORDS))
         self._selection_changed()
 
         buttons = QHBoxLayout()
@@ -205,14 +219,13 @@ class PeoplePage(QWidget):
                 self._query_dates()
 
     def load(self) -> None:
-        database = self.context.database
+        user = self.context.user
         self._loading = True
         if self.directory is None:
             self.count_label.setText("Loading people ...")
 
         def work(_progress: ProgressCallback) -> PeopleDirectory:
-            with database.session() as session:
-                return load_directory(session)
+            return people.list_people(user)
 
         def failed(_error: BaseException) -> bool:
             self._loading = False
@@ -268,12 +281,41 @@ class PeoplePage(QWidget):
         self.model.set_rows(rows or [], ordered=True)
         self._update_count()
         self._selection_changed()
+        self._settle.start()
 
     def _update_count(self) -> None:
         total = self.directory.total if self.directory is not None else 0
         shown = self.model.rowCount()
         noun = "person" if total == 1 else "people"
         self.count_label.setText(f"{shown:,} of {total:,} {noun}")
+
+    def search_kind(self) -> str:
+        """What the list is searched and filtered by, in words (never the text typed); ""
+        when it shows everyone."""
+        parts = [name for name, used in (
+            ("name, reference or postcode", bool(self.search_box.text().strip())),
+            ("crime type", self.crime_type.currentData() is not None),
+            ("ward", self.ward.currentData() is not None),
+            ("repeat victims", self.repeat_only.isChecked()),
+            ("incident dates", self._date_ids is not None),
+            ("people chosen on another screen", self._only_ids is not None),
+        ) if used]
+        return "people by " + ", ".join(parts) if parts else ""
+
+    def record_search(self) -> None:
+        """Record the search shown now, once (a list of everyone was recorded when read)."""
+        self._settle.stop()
+        kind = self.search_kind()
+        if self.directory is None or not kind:
+            return
+        shown = self.model.rowCount()
+        state = (kind, self.search_box.text(), shown)
+        if state == self._recorded:
+            return
+        self._recorded = state
+        user = self.context.user
+        self.context.operations.run(lambda _progress: people.record_search(user, kind, shown),
+                                    parent=self)
 
     def _crime_type_changed(self, _index: int) -> None:
         if self._date_range != (None, None):
@@ -311,12 +353,11 @@ class PeoplePage(QWidget):
                 self._date_ids = None
                 self.run_search()
             return
-        database = self.context.database
+        user = self.context.user
         crime_type = self.crime_type.currentData()
 
         def work(_progress: ProgressCallback) -> set[int]:
-            with database.session() as session:
-                return people_with_incidents_between(session, date_from, date_to, crime_type)
+            return people.people_with_incidents_between(user, date_from, date_to, crime_type)
 
         def done(ids: set[int]) -> None:
             self._date_ids = ids
@@ -386,16 +427,14 @@ class PeoplePage(QWidget):
         self.run_search()
 
     def _show_victims_behind(self, filters: dict[str, Any], title: str) -> None:
-        database = self.context.database
+        user = self.context.user
         crime_type = CrimeType(filters["crime_type"])
         first, last = filters["date_from"], filters["date_to"]
         repeat_only = bool(filters.get("repeat_only"))
         self.repeat_only.setChecked(False)  # the figure's own rule decides, not "ever"
 
         def work(_progress: ProgressCallback) -> set[int]:
-            with database.session() as session:
-                return victims_behind(session, crime_type, first, last,
-                                      repeat_only=repeat_only)
+            return people.victims_behind(user, crime_type, first, last, repeat_only=repeat_only)
 
         def done(ids: set[int]) -> None:
             self._only_ids = ids

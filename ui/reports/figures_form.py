@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.actions import figures
 from scs_victims.domain.crime_types import CRIME_TYPES, CrimeType
 from scs_victims.domain.dates import DateFormatError, parse_date
-from scs_victims.domain.periods import PeriodKind, period_containing, periods_between
-from scs_victims.exports import figures_csv_text, write_text_atomically
-from scs_victims.figures import compute_figures
+from scs_victims.domain.periods import PeriodKind, period_containing
 from ui.context import AppContext
 from ui.widgets import uk_date
 
@@ -50,15 +49,6 @@ class FiguresRequest:
     by: PeriodKind
     types: tuple[CrimeType, ...]
     by_ward: bool
-
-
-def export_figures(context: AppContext, request: FiguresRequest, path: Path) -> int:
-    """The figures command's path: periods, compute_figures, the CSV, an atomic write."""
-    periods = periods_between(request.first, request.last, request.by)
-    with context.database.session() as session:
-        rows = compute_figures(session, periods, request.types, by_ward=request.by_ward)
-    write_text_atomically(path, figures_csv_text(rows))
-    return len(rows)
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:
@@ -173,7 +163,7 @@ class FiguresForm(QGroupBox):
         if not chosen:
             return
         path = Path(chosen)
-        context = self.context
+        user = self.context.user
         self.export_button.setEnabled(False)
         self.result.setText("Exporting ...")
 
@@ -186,9 +176,14 @@ class FiguresForm(QGroupBox):
             self.result.setText("Nothing was exported.")
             return False  # the operations layer shows the error
 
-        self.context.operations.run(lambda _progress: export_figures(context, request, path),
-                                    done, parent=self, label="Exporting the figures ...",
-                                    on_failure=failed)
+        def work(_progress: object) -> int:
+            # The figures command's own export: the same file, byte for byte.
+            return figures.export_figures(
+                user, path, request.first, request.last, request.by, list(request.types),
+                by_ward=request.by_ward, fmt="csv", publish=False).rows
+
+        self.context.operations.run(work, done, parent=self,
+                                    label="Exporting the figures ...", on_failure=failed)
 
     def _show_error(self, name: str, field: QWidget | None, message: str) -> None:
         first_error = all(error.isHidden() for error in self.errors.values())

@@ -200,6 +200,20 @@ class ReportsPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self._hide_what_the_role_does_not_allow()
+
+    def _hide_what_the_role_does_not_allow(self) -> None:
+        """The screen only hides; the actions refuse."""
+        user = self.context.user
+        hidden: list[QWidget] = []
+        if not user.can(Permission.PRODUCE_REPORTS):
+            hidden += [self.pdf_button, self.workbook_button, self.print_button]
+        if not user.can(Permission.EXPORT_INCIDENTS):
+            hidden.append(self.list_button)
+        if not user.can(Permission.SEE_FIGURES):
+            hidden.append(self.figures)
+        for widget in hidden:
+            widget.hide()
 
     def _button(self, text: str, name: str, action: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)

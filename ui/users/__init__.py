@@ -1,0 +1,2 @@
+"""The Users screen: administrators add accounts, disable and enable them, reset passwords
+and change roles."""
