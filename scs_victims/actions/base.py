@@ -165,7 +165,7 @@ def confirm_account(user: SignedIn) -> None:
 @contextmanager
 def writing(user: SignedIn, stop: Callable[[], bool] | None = None) -> Iterator[Session]:
     """One unit of work as ``user``: commits when the block ends, rolls back if it raises."""
-    with acting_as(user.actor), user.database.session(stop=stop) as session:
+    with acting_as(user.actor), user.database.session(stop=stop, immediate=True) as session:
         _check_still_allowed(session, user)
         yield session
 
@@ -192,7 +192,7 @@ def note(session: Session, events: Iterable[Consulted]) -> None:
 def _append(user: SignedIn, events: list[Consulted]) -> None:
     for attempt in range(1, AUDIT_ATTEMPTS + 1):
         try:
-            with acting_as(user.actor), user.database.session() as session:
+            with acting_as(user.actor), user.database.session(immediate=True) as session:
                 note(session, events)
             return
         except ConcurrentChange:

@@ -33,7 +33,7 @@ def sign_in(database: Database, name: str, password: str) -> SignedIn:
     """The account, once its password is verified; a failure is recorded for administrators
     (the audit log, and the account's count of failed sign-ins) and refused with a sentence."""
     login = os_login()
-    with database.session() as session:
+    with database.session(immediate=True) as session:
         if accounts.count_accounts(session) == 0:
             raise NoAccounts("This database has no user accounts yet: its first "
                              "administrator has to be created.")
@@ -68,7 +68,7 @@ def create_first_admin(database: Database, name: str, password: str,
     if holds_records and database.path is not None:
         backup = back_up_now(database).path
     login = os_login()
-    with database.session() as session:
+    with database.session(immediate=True) as session:
         if accounts.count_accounts(session) > 0:  # another process got there first
             raise FormInvalid({"name": "This database already has accounts: sign in instead."})
         account = accounts.create_account(session, name, Role.ADMIN, password,

@@ -34,6 +34,8 @@ BACKUPS_KEPT = 5
 # How often (in SQLite virtual-machine steps, well under a millisecond) a session's ``stop``
 # is asked whether its query is still wanted.
 STOP_CHECK_STEPS = 10_000
+# The execution option that makes a session's transaction take SQLite's write lock at once.
+IMMEDIATE_OPTION = "scs_begin_immediate"
 
 
 def data_folder() -> Path:
@@ -75,7 +77,8 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self, stop: Callable[[], bool] | None = None) -> Iterator[Session]:
+    def session(self, stop: Callable[[], bool] | None = None, *,
+                immediate: bool = False) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back if it raises.
 
         A clash with another writer (the file busy past the timeout, or the same record saved
@@ -86,10 +89,17 @@ class Database:
         inside a long SQLite query: it is asked every few thousand SQLite steps, and once it
         says True the query ends and the block raises ``Cancelled``. A server database
         ignores it (the block then runs to the end).
+
+        ``immediate`` (SQLite) takes the write lock when the block starts, so that work which
+        reads before it writes (the audit chain's end, then the new event) waits its turn
+        behind another writer instead of being refused when that writer commits first.
         """
         try:
-            with self.sessions() as session, session.begin(), self._stopping(session, stop):
-                yield session
+            with self.sessions() as session, session.begin():
+                if immediate and self.is_sqlite:
+                    session.connection(execution_options={IMMEDIATE_OPTION: True})
+                with self._stopping(session, stop):
+                    yield session
         except sa_exc.IntegrityError as exc:
             if not _is_unique_violation(exc):
                 raise
@@ -242,7 +252,8 @@ def _sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
