@@ -41,11 +41,14 @@ sys.path.insert(0, sys.argv[2])
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+sys.path.insert(0, os.path.join(sys.argv[2], "benchmarks"))
+from scs_victims.actions.opening import open_store
+from sign_in import bench_user
 from ui.app import application, build_window
 
 app = application()
 settings = QSettings(sys.argv[3], QSettings.Format.IniFormat)
-window = build_window(sys.argv[1], settings)
+window = build_window(bench_user(open_store(sys.argv[1])), settings)
 window.show()
 result = {}
 

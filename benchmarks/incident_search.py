@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings, qInstallMessageHandler
     from PySide6.QtTest import QTest
+    from sign_in import bench_user
 
-    from scs_victims.storage.database import open_database
+    from scs_victims.actions.opening import open_store
     from ui.app import application
     from ui.context import AppContext, AppSignals
     from ui.incidents.model import COLUMN_INDEX, PENDING
@@ -70,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     settings_dir = tempfile.mkdtemp()
     settings = QSettings(str(Path(settings_dir) / "bench.ini"), QSettings.Format.IniFormat)
-    context = AppContext(database=open_database(args.db), operations=Operations(fail),
+    context = AppContext(user=bench_user(open_store(args.db)),  # type: ignore[arg-type]
+                         operations=Operations(fail),
                          settings=settings, signals=AppSignals())
     page = IncidentsPage(context)
     page.resize(1400, 800)

@@ -17,6 +17,16 @@ import time
 from pathlib import Path
 
 RUNS = 20
+BENCH_NAME, BENCH_PASSWORD = "bench-admin", "bench-admin-pass-1"
+
+
+def bench_user(database: object) -> object:
+    """The benchmarks' synthetic administrator on ``database``, created on first use."""
+    from scs_victims.actions.signing_in import create_first_admin, has_accounts, sign_in
+
+    if not has_accounts(database):  # type: ignore[arg-type]
+        return create_first_admin(database, BENCH_NAME, BENCH_PASSWORD)[0]  # type: ignore[arg-type]
+    return sign_in(database, BENCH_NAME, BENCH_PASSWORD)  # type: ignore[arg-type]
 
 
 def measure_sign_in(runs: int = RUNS) -> dict[str, float]:

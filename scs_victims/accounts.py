@@ -177,6 +177,16 @@ def check_password(session: Session, name: str, password: str) -> Verdict:
     return Verdict(_account(user), known_name=True, disabled=False)
 
 
+def note_sign_in(session: Session, account_id: int) -> Account:
+    """An account signed in without a password check (its creation as first administrator)."""
+    user = session.get(User, account_id)
+    if user is None:
+        raise NotFound("That account does not exist.")
+    user.last_sign_in_at = datetime.now()
+    session.flush()
+    return _account(user)
+
+
 def _user(session: Session, name: str) -> User:
     user = _find(session, name)
     if user is None:

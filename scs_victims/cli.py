@@ -34,7 +34,6 @@ from scs_victims.errors import Cancelled, FileRefused, UserError
 from scs_victims.logs import configure_file_logging
 
 if TYPE_CHECKING:
-    from scs_victims.figures import FigureRow
     from scs_victims.importing.incidents import ImportSummary
 
 log = logging.getLogger("scs_victims.cli")
@@ -284,7 +283,7 @@ def _overview(user: SignedIn, _args: argparse.Namespace) -> int:
               "scs-victims import incidents FILE.csv")
         return EXIT_OK
     year = period_containing(today, PeriodKind.FINANCIAL_YEAR)
-    rows: list[FigureRow] = overview.rows  # type: ignore[assignment]
+    rows = overview.rows
     print(f"{overview.incidents} incidents. Financial year {year.label} so far, whole area:")
     print(f"  {'period':<11} {'type':<9} {'incidents':>9} {'victims':>8} "
           f"{'repeat victims %':>16} {'repeat incidents %':>18}")

@@ -23,7 +23,14 @@ from scs_victims import __version__
 from scs_victims.storage.database import DB_ENV_VAR
 from tests.conftest import SHARED_DATA
 from tests.helpers.cli import cli_env, log_files, run_cli
-from tests.helpers.snapshot import count, snapshot
+from tests.helpers.snapshot import (
+    ACCESS_KINDS,
+    RECORDS,
+    audit_kinds_after,
+    count,
+    last_audit_id,
+    snapshot,
+)
 
 FIGURES_HEADER = ("period,period_start,period_end,crime_type,ward,incidents,linked_incidents,"
                   "victims,repeat_incidents,repeat_victims,repeat_incident_rate,"
@@ -157,7 +164,8 @@ def _fixture_personal_data(shared_data: Path) -> set[str]:
 def test_a_file_with_bad_rows_is_refused_whole_with_every_error_listed(
         small_db: Path, tmp_path: Path, shared_data: Path) -> None:
     bad = _write_csv(tmp_path / "bad.csv", BAD_ROWS)
-    before = snapshot(small_db)
+    before = snapshot(small_db, RECORDS)
+    audited = last_audit_id(small_db)
 
     result = run_cli(tmp_path, "import", "incidents", bad, db=small_db)
 
@@ -170,7 +178,8 @@ def test_a_file_with_bad_rows_is_refused_whole_with_every_error_listed(
     assert len(error_lines) == len(BAD_ROW_ERRORS)
     for line, expected in zip(error_lines, BAD_ROW_ERRORS, strict=True):
         assert line.startswith(expected), (line, expected)
-    assert snapshot(small_db) == before
+    assert snapshot(small_db, RECORDS) == before
+    assert audit_kinds_after(small_db, audited) <= ACCESS_KINDS  # signed in, nothing else
 
     # The log says nothing about the people or places in the files.
     logs = log_files(tmp_path)
@@ -237,7 +246,7 @@ FIGURES = ["figures", "--from", "2024-04-01", "--to", "2025-03-31"]
 def test_usage_errors_exit_2_before_touching_the_database(tmp_path: Path,
                                                           args: list[str]) -> None:
     db = tmp_path / "never.db"
-    result = run_cli(tmp_path, *args, db=db)
+    result = run_cli(tmp_path, *args, db=db, init=False)
     assert result.returncode == 2, result
     _no_traceback(result)
     assert "usage:" in result.stderr
@@ -361,14 +370,16 @@ def test_demo_fills_a_new_database_once(tmp_path: Path) -> None:
     assert "demo borough is ready" in out
     assert count(db, "incidents") == 2000
     assert count(db, "wards") > 0
-    before = snapshot(db)
+    before = snapshot(db, RECORDS)
+    audited = last_audit_id(db)
 
     again = run_cli(tmp_path, "demo", "--incidents", "2000", "--seed", "3", db=db)
 
     assert again.returncode == 1, again
     _no_traceback(again)
     assert "already holds incidents" in again.stderr
-    assert snapshot(db) == before
+    assert snapshot(db, RECORDS) == before
+    assert audit_kinds_after(db, audited) <= ACCESS_KINDS
     checked = _ok(run_cli(tmp_path, "check", db=db))
     assert "is sound" in checked
 
@@ -393,6 +404,8 @@ def test_env_var_chooses_the_database_when_db_is_absent(small_db: Path, tmp_path
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG data folder on Linux")
 def test_without_db_or_env_var_the_data_folder_is_used(tmp_path: Path) -> None:
+    made = _ok(run_cli(tmp_path, "init"))
+    assert "is its administrator" in made
     out = _ok(run_cli(tmp_path, "check"))
     default = tmp_path / "xdg-data" / "SCS Victims" / "scs-victims.db"
     assert default.exists()
@@ -429,7 +442,7 @@ def test_a_path_that_is_not_an_scs_database_is_refused(tmp_path: Path, kind: str
         target = blocker / "sub" / "scs.db"
     before = target.read_bytes() if target.is_file() else None
 
-    result = run_cli(tmp_path, "check", db=target)
+    result = run_cli(tmp_path, "check", db=target, init=False)
 
     assert result.returncode == 1, result
     _no_traceback(result)
@@ -444,10 +457,13 @@ def test_a_database_from_an_earlier_version_is_updated_with_a_word_first(
     from tests.helpers.revisions import database_at
 
     db = database_at(tmp_path / "old.db", "0006")
-    result = run_cli(tmp_path, "wards", "load", SHARED_DATA / "wards.csv", db=db)
-    _ok(result)
-    _no_traceback(result)
-    assert "Updating the database for this version" in result.stderr
+    refused = run_cli(tmp_path, "wards", "list", db=db, init=False)
+    assert refused.returncode == 1 and "init" in refused.stderr  # updated, but no accounts
+    assert "Updating the database for this version" in refused.stderr
+    # The first administrator of the old database, as an administrator would set it up.
+    made = run_cli(tmp_path, "init", db=db)
+    _ok(made)
+    _no_traceback(made)
     again = run_cli(tmp_path, "wards", "load", SHARED_DATA / "wards.csv", db=db)
     assert "Updating the database" not in _ok(again) + again.stderr
     assert len(list((tmp_path / "backups").glob("old.*.pre-*.db"))) == 1

@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
+from scs_victims.actions.opening import open_store  # noqa: E402
+from scs_victims.actions.signing_in import create_first_admin, has_accounts, sign_in  # noqa: E402
 from scs_victims.demo import load_demo_borough  # noqa: E402
-from scs_victims.storage.database import open_database  # noqa: E402
 from ui.app import application, build_window  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -40,6 +41,9 @@ def settle(window: MainWindow, seconds: float = 0.5) -> None:
     while time.monotonic() < end:
         QApplication.processEvents()
         time.sleep(0.01)
+
+
+SHOTS_USER, SHOTS_PASSWORD = "screenshots-admin", "screenshots-pass-1"
 
 
 def new_dialogs(before: set[QWidget]) -> list[QDialog]:
@@ -59,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         db = args.db
         if db is None:
             db = Path(folder) / "demo.db"
-            database = open_database(db)
+            database = open_store(db)
             load_demo_borough(database, 20_000, seed=1)
             database.close()
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-        window = build_window(str(db), settings)
+        database = open_store(db)
+        # A synthetic administrator: every screen is shown.
+        user = (sign_in(database, SHOTS_USER, SHOTS_PASSWORD) if has_accounts(database)
+                else create_first_admin(database, SHOTS_USER, SHOTS_PASSWORD)[0])
+        window = build_window(user, settings)
         window.resize(*SIZE)
         window.show()
         settle(window)

@@ -20,6 +20,7 @@ from scs_victims.actions.base import (
 from scs_victims.actions.changes import EVERYTHING, Changed, OpChanges
 from scs_victims.actions.permissions import Permission
 from scs_victims.audit import acting_as, record
+from scs_victims.figures import FigureRow
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.services.backups import BackupFile
 from scs_victims.storage.models import Incident
@@ -89,7 +90,7 @@ def backups_folder(user: SignedIn) -> Path:
 @dataclass(frozen=True, slots=True)
 class Overview:
     incidents: int
-    rows: list[object]  # FigureRow of this financial year's quarters, whole area
+    rows: list[FigureRow]  # this financial year's quarters so far, whole area
 
 
 @action(Permission.SEE_FIGURES)

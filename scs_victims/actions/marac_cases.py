@@ -225,10 +225,3 @@ def set_action_status(user: SignedIn, action_id: int, status: str,
     with writing(user) as session:
         cases.set_action_status(session, action_id, status, note)
     return Changed(None, MARAC_CHANGED)
-
-
-@action(Permission.SEE_FIGURES)
-def overdue_action_count(user: SignedIn, on: date) -> int:
-    """Open actions due before ``on`` (the dashboard's reminder: a number, no names)."""
-    return consult(user, lambda session: queries.overdue_action_count(session, on),
-                   lambda _count: [])

@@ -74,6 +74,7 @@ def create_first_admin(database: Database, name: str, password: str,
         account = accounts.create_account(session, name, Role.ADMIN, password,
                                           created_by=None, full_name=full_name,
                                           must_change_password=False)
+        account = accounts.note_sign_in(session, account.id)
         with acting_as(Actor(account.name, account.id, login)):
             record(session, "user", "user", account.id,
                    {"created": account.name, "role": Role.ADMIN.value, "first": True,

@@ -96,3 +96,16 @@ def _is_ours(db: Path) -> bool:
             connection.close()
     except sqlite3.Error:
         return False
+
+
+def add_cli_admin(database: object) -> None:
+    """The administrator the command line signs in as, added to a database made in the test
+    process (as ``init`` would add it)."""
+    from scs_victims import accounts
+    from scs_victims.accounts import Role
+    from scs_victims.storage.database import Database
+
+    assert isinstance(database, Database)
+    with database.session() as session:
+        accounts.create_account(session, ADMIN, Role.ADMIN, ADMIN_PASSWORD, created_by=None,
+                                must_change_password=False)

@@ -9,6 +9,11 @@ from pathlib import Path
 
 TABLES = ("wards", "import_runs", "people", "addresses", "incidents", "audit_events",
           "merges", "settings", "alembic_version")
+# What users recorded, without the audit log, which also records that someone signed in (and
+# so grows even when a command refuses its input and changes nothing else).
+RECORDS = tuple(table for table in TABLES if table != "audit_events")
+# The kinds of audit event a refused command may still leave.
+ACCESS_KINDS = frozenset({"sign_in", "sign_in_failed", "refused", "view", "search"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,26 @@ def count(path: Path, table: str) -> int:
     connection = sqlite3.connect(path)
     try:
         value: int = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return value
+    finally:
+        connection.close()
+
+
+def audit_kinds_after(path: Path, last_id: int) -> set[str]:
+    """The kinds of the audit events written after event ``last_id``."""
+    connection = sqlite3.connect(path)
+    try:
+        return {row[0] for row in connection.execute(
+            "SELECT action FROM audit_events WHERE id > ?", (last_id,))}
+    finally:
+        connection.close()
+
+
+def last_audit_id(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        value: int = connection.execute(
+            "SELECT coalesce(max(id), 0) FROM audit_events").fetchone()[0]
         return value
     finally:
         connection.close()

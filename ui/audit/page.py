@@ -33,12 +33,20 @@ from scs_victims.actions.audit_log import export_events, list_events, record_vie
 from scs_victims.audit_trail import SCREEN_LIMIT, AuditFilter, AuditRow, ChainCheck, Viewer
 from scs_victims.domain.dates import DateFormatError, parse_date
 from scs_victims.errors import UserError
-from ui.audit.model import COL_WHEN, KIND_LABELS, AuditModel, ViewersModel, sorting_proxy
+from ui.audit.model import (
+    COL_KIND,
+    COL_RECORD,
+    COL_WHEN,
+    KIND_LABELS,
+    AuditModel,
+    ViewersModel,
+    sorting_proxy,
+)
 from ui.context import AppContext
 from ui.widgets import RecordTable, error_label, mark_invalid, show_message
 
 # The kinds of record most often asked about; any other can be typed.
-RECORD_KINDS = ("person", "incident", "marac_case", "marac_referral", "marac_meeting", "user")
+RECORD_KINDS = ("person", "incident", "marac_case", "meeting", "user")
 # Asks where to save (tests put a function returning a path in its place).
 SaveChooser = Callable[[QWidget, str], Path | None]
 
@@ -173,7 +181,10 @@ class AuditPage(QWidget):
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Audit events")
         self.table.sortByColumn(COL_WHEN, Qt.SortOrder.DescendingOrder)
-        self.table.restore_state()
+        if not self.table.restore_state():
+            # Wide enough for a date and time, a kind and a run of records at first sight.
+            for column, width in ((COL_WHEN, 130), (COL_KIND, 110), (COL_RECORD, 150)):
+                self.table.setColumnWidth(column, width)
         self.count_label = QLabel()
         self.count_label.setObjectName("auditCount")
         self.message = QLabel()

@@ -20,7 +20,14 @@ from scs_victims.actions.users import disable_user, enable_user, list_users
 from scs_victims.errors import UserError
 from ui.context import AppContext
 from ui.users.dialogs import AddUserDialog, ChangeRoleDialog, ResetPasswordDialog
-from ui.users.model import COL_NAME, UsersModel, sorting_proxy
+from ui.users.model import (
+    COL_LAST_FAILURE,
+    COL_LAST_SIGN_IN,
+    COL_MUST_CHANGE,
+    COL_NAME,
+    UsersModel,
+    sorting_proxy,
+)
 from ui.widgets import RecordTable, error_label, show_message
 
 
@@ -39,7 +46,10 @@ class UsersPage(QWidget):
         self.table.setAccessibleName("User accounts")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.restore_state()
+        if not self.table.restore_state():
+            for column, width in ((COL_MUST_CHANGE, 170), (COL_LAST_SIGN_IN, 130),
+                                  (COL_LAST_FAILURE, 130)):
+                self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.change_role())
 
