@@ -409,3 +409,28 @@ def test_a_supervisor_restricts_and_lifts_from_the_person_page(
     assert errors.errors == []
     wait_idle(qtbot, context)
     dialog.close()
+
+
+def test_who_has_seen_a_person_is_one_click_for_a_supervisor_only(
+        qtbot: Any, restricted_wren: dict[Role, AppContext],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    wren = _wren(restricted_wren[Role.SUPERVISOR])
+    monkeypatch.setattr(restricted_ui, "ask_reason",
+                        lambda _parent, _title, _question: "Safeguarding call from the school")
+    officer_page = _page(qtbot, restricted_wren[Role.OFFICER])
+    officer_dialog = officer_page.open_person(wren)
+    qtbot.waitUntil(lambda: officer_dialog.detail is not None, timeout=10_000)
+    assert not officer_dialog.viewers_button.isVisibleTo(officer_dialog)
+    officer_dialog.close()
+    context = restricted_wren[Role.SUPERVISOR]
+    dialog = _page(qtbot, context).open_person(wren)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert dialog.viewers_button.isVisibleTo(dialog)
+    dialog.viewers_button.click()
+    qtbot.waitUntil(lambda: getattr(dialog, "viewers_dialog", None) is not None,
+                    timeout=10_000)
+    viewers = dialog.viewers_dialog.model
+    seen = {viewers.index(row, 0).data() for row in range(viewers.rowCount())}
+    assert context.user.name in seen
+    dialog.viewers_dialog.close()
+    dialog.close()

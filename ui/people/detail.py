@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from scs_victims.actions import people
+from scs_victims.actions.audit_log import record_viewers
 from scs_victims.actions.changes import OpChanges
 from scs_victims.actions.permissions import Permission
+from scs_victims.audit_trail import Viewer
 from scs_victims.services.people import UnmergeResult
 from scs_victims.services.person_timeline import PersonDetail, TimelineEntry
 from ui.context import AppContext
@@ -156,6 +158,11 @@ class PersonDetailDialog(QDialog):
         self.restrict_button.setEnabled(False)
         user = self.context.user
         self.restrict_button.setVisible(user.can(Permission.RESTRICT))
+        self.viewers_button = QPushButton("&Who has seen this record...")
+        self.viewers_button.setToolTip("Every account that opened, printed or exported this "
+                                       "person's record, from the audit log")
+        self.viewers_button.clicked.connect(self.show_viewers)
+        self.viewers_button.setVisible(user.can(Permission.READ_AUDIT))
         for button in (self.new_button, self.merges_button):
             button.setVisible(user.can(Permission.EDIT_RECORDS))
         self.restricted_label = QLabel()
@@ -181,6 +188,7 @@ class PersonDetailDialog(QDialog):
         row.addWidget(self.new_button)
         row.addWidget(self.merges_button)
         row.addWidget(self.restrict_button)
+        row.addWidget(self.viewers_button)
         row.addStretch(1)
         row.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -258,6 +266,19 @@ class PersonDetailDialog(QDialog):
         incident_id = self.selected_incident()
         if incident_id is not None:
             self.context.signals.edit_incident.emit(incident_id)
+
+    def show_viewers(self) -> None:
+        """Supervisors' and auditors' "who has seen this record" (itself recorded)."""
+        from ui.audit.page import ViewersDialog
+
+        user, person_id = self.context.user, self.person_id
+
+        def show(viewers: list[Viewer]) -> None:
+            self.viewers_dialog = ViewersDialog(f"person {person_id}", viewers, self)
+            self.viewers_dialog.open()
+
+        self.context.operations.run(
+            lambda _progress: record_viewers(user, "person", person_id), show, parent=self)
 
     def change_restriction(self) -> None:
         """Mark the person as a restricted record, or lift the restriction (supervisors),
