@@ -207,11 +207,12 @@ def test_analysts_and_auditors_may_not_open_a_person(admin: SignedIn, database: 
     assert _events(database, "view", user) == []
 
 
-def test_an_analyst_lists_incidents_without_names(admin: SignedIn, database: Database) -> None:
+def test_an_analyst_lists_incidents_without_names_or_addresses(admin: SignedIn, database: Database) -> None:
     analyst = signed_in(database, Role.ANALYST)
     listing = incidents.list_incidents(analyst, IncidentQuery(), 10)
     assert listing.total == 3
-    assert all(row.victim is None and row.perpetrator is None for row in listing.rows)
+    assert all(row.victim is None and row.perpetrator is None and row.address is None
+               for row in listing.rows)
     # A surname finds nothing for someone who may not see names.
     assert incidents.list_incidents(analyst, IncidentQuery(text="Halloway"), 10).total == 0
     assert incidents.list_incidents(admin, IncidentQuery(text="Halloway"), 10).total == 2

@@ -69,7 +69,7 @@ def _may(*permissions: Permission) -> Callable[[SignedIn], bool]:
 # read by every role that works on records or figures; auditors see the audit log only.
 SEES_DASHBOARD = _may(Permission.SEE_FIGURES)
 SEES_PEOPLE = _may(Permission.SEE_PEOPLE)
-SEES_INCIDENTS = _may(Permission.SEE_PEOPLE)
+SEES_INCIDENTS = _may(Permission.SEE_INCIDENT_LIST)  # analysts: without names
 SEES_ALERTS = _may(Permission.WORK_ALERTS)
 SEES_MARAC = _may(Permission.MARAC)
 SEES_REPORTS = _may(Permission.PRODUCE_REPORTS, Permission.EXPORT_INCIDENTS)

@@ -312,3 +312,21 @@ def test_an_analyst_lists_incidents_without_names_and_opens_none(
     for button in (page.new_button, page.edit_button, page.delete_button,
                    page.deleted_button):
         assert not button.isVisibleTo(page)
+
+
+def test_an_analyst_sees_the_list_without_names_or_addresses(
+        qtbot: Any, demo_db: Any, make_context: Any) -> None:
+    from scs_victims.accounts import Role
+    from ui.incidents.model import COLUMN_INDEX
+    from ui.incidents.page import IncidentsPage
+
+    context = make_context(demo_db, Role.ANALYST)
+    page = IncidentsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20_000)
+    for title in ("Victim", "Perpetrator", "Address"):
+        assert page.table.isColumnHidden(COLUMN_INDEX[title])
+    assert not page.table.isColumnHidden(COLUMN_INDEX["Ward"])
+    assert not page.edit_button.isVisibleTo(page)

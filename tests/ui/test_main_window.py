@@ -38,7 +38,7 @@ def _titles(window: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize(("role", "titles"), [
     (Role.AUDITOR, ["Audit"]),
-    (Role.ANALYST, ["Dashboard", "Reports", "Settings"]),
+    (Role.ANALYST, ["Dashboard", "Incidents", "Reports", "Settings"]),
     (Role.OFFICER, ["Dashboard", "People", "Incidents", "Alerts", "Reports", "Settings"]),
     (Role.MARAC, ["Dashboard", "People", "Incidents", "Alerts", "MARAC", "Reports",
                   "Settings"]),

@@ -57,7 +57,9 @@ class IncidentsPage(QWidget):
         self.delete_dialog: DeleteDialog | None = None
         self.deleted_dialog: RecentlyDeletedDialog | None = None
 
-        self.search = SearchBox("Find an incident by reference, postcode or victim",
+        sees_names = context.user.can(Permission.SEE_NAMES)
+        self.search = SearchBox("Find an incident by reference, postcode or victim"
+                                if sees_names else "Find an incident by reference or postcode",
                                 pause_ms=SEARCH_PAUSE_MS)
         self.search.search.connect(lambda _text: self._requery())
         self.type_filter = QComboBox()
@@ -107,6 +109,11 @@ class IncidentsPage(QWidget):
                              ("Ward", 120), ("Source", 80), ("Repeat", 70)):
             self.table.setColumnWidth(COLUMN_INDEX[title], width)
         self.table.restore_state()
+        # After the saved layout (one per computer, whoever saved it): analysts' list comes
+        # without names or addresses, so those columns go.
+        if not sees_names:
+            for title in ("Victim", "Perpetrator", "Address"):
+                self.table.setColumnHidden(COLUMN_INDEX[title], True)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
