@@ -207,7 +207,8 @@ def test_analysts_and_auditors_may_not_open_a_person(admin: SignedIn, database: 
     assert _events(database, "view", user) == []
 
 
-def test_an_analyst_lists_incidents_without_names_or_addresses(admin: SignedIn, database: Database) -> None:
+def test_an_analyst_lists_incidents_without_names_or_addresses(admin: SignedIn,
+                                                             database: Database) -> None:
     analyst = signed_in(database, Role.ANALYST)
     listing = incidents.list_incidents(analyst, IncidentQuery(), 10)
     assert listing.total == 3
