@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from scs_victims import __version__
 from scs_victims.actions.base import SignedIn
-from scs_victims.actions.opening import open_store, schema_update_needed
+from scs_victims.actions.opening import open_store, owner_only_from_now, schema_update_needed
 from scs_victims.actions.permissions import Permission
 from scs_victims.cli_accounts import (
     add_account_commands,
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--publish", action="store_true",
                          help="for publication: counts of 1 to 4 shown as <5 (and the counts "
                          "that would reveal them withheld), their rates left blank")
+    _password_option(figures, "the workbook (xlsx only)")
     _add_export_commands(commands)
 
     alerts = commands.add_parser("alerts", help="people and places that need action")
@@ -122,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("recompute", help="recompute every repeat flag")
     commands.add_parser("check", help="check the database file is sound")
     commands.add_parser("backup", help="a checked copy of the database in its backups folder")
+    restore = commands.add_parser("restore", help="put a backup back in place of the database "
+                                  "(the database is backed up first)")
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
     add_account_commands(commands, _date)
     return parser
 
@@ -139,6 +143,7 @@ def _add_export_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
                            help="crime types (default: all)")
     incidents.add_argument("--format", choices=["csv", "xlsx"], required=True)
     incidents.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _password_option(incidents, "the workbook (xlsx only)")
 
 
 def _add_report_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -153,6 +158,7 @@ def _add_report_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     quarterly.add_argument("--publish", action="store_true",
                            help="for publication: counts of 1 to 4 shown as <5 (and the counts "
                            "that would reveal them withheld), their rates left blank")
+    _password_option(quarterly, "the PDF")
 
 
 def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -175,17 +181,20 @@ def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     marac_return.add_argument("--format", choices=["csv", "xlsx"], required=True)
     marac_return.add_argument("--out", required=True, metavar="FILE",
                               help="output file, or - for CSV on standard output")
+    _password_option(marac_return, "the workbook (xlsx only)")
     marac_pack = marac_commands.add_parser("pack", help="print a meeting's pack as PDF")
     marac_pack.add_argument("--meeting", type=_date, required=True, metavar="DATE",
                             help="the date of the meeting")
     marac_pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     marac_pack.add_argument("--research-list", action="store_true",
                             help="print the research list for the agencies instead")
+    _password_option(marac_pack, "the PDF")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    owner_only_from_now()  # the database's files, backups, the log: readable by us alone
     log_path = configure_file_logging()
     if args.command is None:
         return _run_desktop(args)
@@ -394,10 +403,12 @@ def _figures(user: SignedIn, args: argparse.Namespace) -> int:
         raise UserError("--to must not be before --from.")
     if args.format == "xlsx" and args.out == "-":
         raise UserError("A workbook needs a file: give --out FILE.xlsx.")
+    password = _password_from_env(args, args.format)
     types = [CrimeType(value) for value in args.types] if args.types else list(CRIME_TYPES)
     out = None if args.out == "-" else Path(args.out)
     written = export_figures(user, out, args.first, args.last, PeriodKind(args.by), types,
-                             by_ward=args.by_ward, fmt=args.format, publish=args.publish)
+                             by_ward=args.by_ward, fmt=args.format, publish=args.publish,
+                             password=password)
     if written.csv_text is not None:
         sys.stdout.write(written.csv_text)
     else:
@@ -411,10 +422,11 @@ def _export(user: SignedIn, args: argparse.Namespace) -> int:
     if args.last < args.first:
         raise UserError("--to must not be before --from.")
     types = [CrimeType(value) for value in args.types] if args.types else []
+    password = _password_from_env(args, args.format)
     progress = _ProgressLine(f"Writing {args.out.name}")
     try:
         written = export_incident_list(user, args.out, args.first, args.last, types,
-                                       args.format, progress=progress)
+                                       args.format, progress=progress, password=password)
     finally:
         progress.finish()
     _say(f"Wrote {written} incidents to {args.out}.", sys.stdout)
@@ -503,6 +515,15 @@ def _backup(user: SignedIn, _args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _restore(user: SignedIn, args: argparse.Namespace) -> int:
+    from scs_victims.actions.maintenance import restore_backup
+
+    restored = restore_backup(user, args.backup).value
+    print(f"Restored {restored.backup.name}. The database as it was just before is kept in "
+          f"{restored.safety_copy.path}.")
+    return EXIT_OK
+
+
 def _marac(user: SignedIn, args: argparse.Namespace) -> int:
     return _MARAC_HANDLERS[args.marac_command](user, args)
 
@@ -527,8 +548,9 @@ def _marac_return(user: SignedIn, args: argparse.Namespace) -> int:
         raise UserError("--to must not be before --from.")
     if args.format == "xlsx" and args.out == "-":
         raise UserError("An XLSX return needs a file: give --out FILE.xlsx.")
+    password = _password_from_env(args, args.format)
     out = None if args.out == "-" else Path(args.out)
-    written = export_return(user, args.first, args.last, args.format, out)
+    written = export_return(user, args.first, args.last, args.format, out, password=password)
     if out is None:
         sys.stdout.write(return_csv_text(written.result))
         return EXIT_OK
@@ -540,7 +562,8 @@ def _marac_return(user: SignedIn, args: argparse.Namespace) -> int:
 def _marac_pack(user: SignedIn, args: argparse.Namespace) -> int:
     from scs_victims.actions.marac import print_meeting_pack
 
-    print_meeting_pack(user, args.meeting, args.out, research_list=args.research_list)
+    print_meeting_pack(user, args.meeting, args.out, research_list=args.research_list,
+                       password=_password_from_env(args, "pdf"))
     what = "research list" if args.research_list else "meeting pack"
     _say(f"Wrote the {what} for {args.meeting:%d/%m/%Y} to {args.out}.", sys.stdout)
     return EXIT_OK
@@ -554,10 +577,42 @@ def _report(user: SignedIn, args: argparse.Namespace) -> int:
         quarter = parse_period_label(args.quarter)
     except ValueError as exc:
         raise UserError(f"{exc}.") from None
-    print_quarterly_report(user, quarter, args.out, publish=args.publish)
+    print_quarterly_report(user, quarter, args.out, publish=args.publish,
+                           password=_password_from_env(args, "pdf"))
     version = " for publication" if args.publish else ""
     _say(f"Wrote the {quarter.label} report{version} to {args.out}.", sys.stdout)
     return EXIT_OK
+
+
+def _password_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--password-from-env", metavar="VAR",
+                        help=f"protect {what} with the password held in the environment "
+                        "variable VAR (at least 8 characters; never typed on the command line)")
+
+
+def _password_from_env(args: argparse.Namespace, fmt: str) -> str | None:
+    """The password of --password-from-env VAR, read from the environment (so it never shows
+    in the list of processes or the shell's history); None without the option."""
+    import os
+
+    from scs_victims.protection import password_problem
+
+    name = args.password_from_env
+    if name is None:
+        return None
+    if fmt == "csv":
+        raise UserError("A CSV file cannot be protected with a password: use --format xlsx, "
+                        "or leave out --password-from-env.")
+    password = os.environ.get(name, "")
+    if not password:
+        raise UserError(f"--password-from-env {name}: the environment variable {name} is "
+                        "not set or is empty; set it to the password for the file. Nothing "
+                        "was written.")
+    problem = password_problem(password)
+    if problem is not None:
+        raise UserError(f"The password in {name} is too short: {problem[0].lower()}"
+                        f"{problem[1:]} Nothing was written.")
+    return password
 
 
 _MARAC_HANDLERS: dict[str, Handler] = {
@@ -578,6 +633,7 @@ _HANDLERS = {
     "recompute": _recompute,
     "check": _check,
     "backup": _backup,
+    "restore": _restore,
     "marac": _marac,
     "report": _report,
     "init": lambda _user, _args: EXIT_OK,  # done before signing in (_dispatch_to)

@@ -177,7 +177,7 @@ def users_command(user: SignedIn, args: argparse.Namespace) -> int:
         elif verb == "disable":
             print(f"{users.disable_user(user, args.name).value.name} is disabled.")
         elif verb == "enable":
-            print(f"{users.enable_user(user, args.name).value.name} is enabled.")
+            print(f"{_enable(user, args.name).name} is enabled.")
         elif verb == "reset-password":
             require(user, Permission.MANAGE_USERS, "users.reset_password")
             account = users.reset_password(user, args.name, _new_password()).value
@@ -189,6 +189,20 @@ def users_command(user: SignedIn, args: argparse.Namespace) -> int:
     except FormInvalid as error:
         raise _form_sentence(error) from None
     return EXIT_OK
+
+
+def _enable(user: SignedIn, name: str) -> Any:
+    """Enable an account; on an encrypted database one that was disabled needs a new password
+    (its key was taken away), from $SCS_VICTIMS_NEW_PASSWORD or asked."""
+    given = os.environ.get(NEW_PASSWORD_VAR)
+    try:
+        return users.enable_user(user, name, given).value
+    except FormInvalid as error:
+        if "new_password" not in error.errors or given is not None:
+            raise
+    print("Its access to the encrypted database was removed when it was disabled: give it a "
+          "new password, to be changed at its next sign-in.")
+    return users.enable_user(user, name, _new_password()).value
 
 
 def _record_filter(text: str | None) -> tuple[str | None, int | None]:

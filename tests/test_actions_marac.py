@@ -145,7 +145,8 @@ def test_printing_a_pack_leaves_a_print_event_naming_the_file_and_recipients(
     [event] = _events(database, "print")
     assert (event.actor, event.entity, event.entity_id) == (user.name, "meeting", meeting)
     assert _detail(event) == {"document": "meeting pack", "file": "MARAC pack June.pdf",
-                              "cases": [referral], "recipients": "Police, IDVA service"}
+                              "cases": [referral], "protected": False,
+                              "recipients": "Police, IDVA service"}
     marac.print_meeting_pack(user, MEETING, tmp_path / "research.pdf", research_list=True)
     marac.print_meeting_document(user, meeting, MeetingDocument.ACTIONS_TRACKER,
                                  tmp_path / "tracker.pdf")
@@ -153,11 +154,12 @@ def test_printing_a_pack_leaves_a_print_event_naming_the_file_and_recipients(
     later = _events(database, "print")[1:]
     assert [(e.entity, e.entity_id, _detail(e)) for e in later] == [
         ("meeting", meeting, {"document": "research list", "file": "research.pdf",
-                              "cases": [referral]}),
+                              "cases": [referral], "protected": False}),
         ("meeting", meeting, {"document": "actions tracker", "file": "tracker.pdf",
-                              "cases": [referral]}),
+                              "cases": [referral], "protected": False}),
         ("marac_case", referral, {"document": "case summary", "file": "summary.pdf",
-                                  "cases": [referral], "recipients": "Housing"})]
+                                  "cases": [referral], "protected": False,
+                                  "recipients": "Housing"})]
 
 
 def test_opening_a_case_and_listing_referrals_are_recorded_without_names(

@@ -117,7 +117,7 @@ def test_the_quarterly_report_is_a_print_event_with_its_file_and_recipients(
     assert [(actor, entity) for actor, entity, _detail in printed] == [
         ("test-analyst", "report")] * 2
     assert printed[0][2] == {"quarter": "2024/25 Q4", "publish": True, "file": "report.pdf",
-                             "recipients": "Partnership board"}
+                             "protected": False, "recipients": "Partnership board"}
     assert printed[1][2]["printer"] == "Office printer"
 
 

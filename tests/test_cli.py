@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -23,6 +21,8 @@ from scs_victims import __version__
 from scs_victims.storage.database import DB_ENV_VAR
 from tests.conftest import SHARED_DATA
 from tests.helpers.cli import cli_env, log_files, run_cli
+from tests.helpers.raw import connect as raw_connect
+from tests.helpers.raw import copy_database
 from tests.helpers.snapshot import (
     ACCESS_KINDS,
     RECORDS,
@@ -99,8 +99,7 @@ def _figure_rows(text: str) -> list[dict[str, str]]:
 
 def _copy_db(template: Path, target: Path) -> Path:
     assert not Path(f"{template}-wal").exists(), "the template was not closed cleanly"
-    shutil.copyfile(template, target)
-    return target
+    return copy_database(template, target)
 
 
 @pytest.fixture(scope="module")
@@ -415,7 +414,7 @@ def test_without_db_or_env_var_the_data_folder_is_used(tmp_path: Path) -> None:
 # Databases the command line must refuse ---------------------------------------------------
 
 def test_a_database_from_a_newer_version_is_refused(small_db: Path, tmp_path: Path) -> None:
-    connection = sqlite3.connect(small_db)
+    connection = raw_connect(small_db)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff_future'")
     connection.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 from tests.helpers.cli import ADMIN, ADMIN_PASSWORD, cli_env, run_cli
+from tests.helpers.raw import connect as raw_connect
 
 FIRST = {"SCS_VICTIMS_USER": "olive", "SCS_VICTIMS_PASSWORD": "olive-first-pass-1"}
 OLIVE = {"SCS_VICTIMS_USER": "olive", "SCS_VICTIMS_PASSWORD": "olive-own-pass-22"}
@@ -87,7 +87,13 @@ def test_users_add_list_disable_enable_and_reset(tmp_path: Path) -> None:
     _ok(run_cli(tmp_path, "users", "disable", "olive", db=db))
     refused = run_cli(tmp_path, "wards", "list", db=db, env=_env(tmp_path, **OLIVE))
     assert refused.returncode == 1 and "disabled" in refused.stderr
-    _ok(run_cli(tmp_path, "users", "enable", "olive", db=db))
+    # Disabling took away its key to the encrypted file: enabling gives a new password.
+    _ok(run_cli(tmp_path, "users", "enable", "olive", db=db,
+                env=_env(tmp_path, SCS_VICTIMS_NEW_PASSWORD="back-again-pass-5")))
+    _ok(run_cli(tmp_path, "password", db=db,
+                env=_env(tmp_path, SCS_VICTIMS_USER="olive",
+                         SCS_VICTIMS_PASSWORD="back-again-pass-5",
+                         SCS_VICTIMS_NEW_PASSWORD=OLIVE["SCS_VICTIMS_PASSWORD"])))
     _ok(run_cli(tmp_path, "wards", "list", db=db, env=_env(tmp_path, **OLIVE)))
     _ok(run_cli(tmp_path, "users", "reset-password", "olive", db=db,
                 env=_env(tmp_path, SCS_VICTIMS_NEW_PASSWORD="handed-over-pass-9")))
@@ -136,7 +142,7 @@ def test_audit_verify_names_the_first_broken_link(tmp_path: Path) -> None:
     _ok(run_cli(tmp_path, "wards", "list", db=db))
     intact = _ok(run_cli(tmp_path, "audit", "verify", db=db))
     assert intact.startswith("The audit chain is intact")
-    connection = sqlite3.connect(db)
+    connection = raw_connect(db)
     with connection:
         connection.execute("DROP TRIGGER audit_events_no_delete")
         connection.execute("DELETE FROM audit_events WHERE id = 2")

@@ -1,6 +1,7 @@
 """Killed with SIGKILL while it is converted, a database is left whole: either as it was or
-fully converted (issue 16: the move to accounts and the chained audit log, migration 0008, and
-the creation of the first administrator, which backs the file up first)."""
+fully converted (issue 16: the move to accounts and the chained audit log, migration 0008;
+issue 17: the creation of the first administrator, which encrypts the file, with an encrypted
+backup first)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import pytest
 
 from scs_victims.audit_trail import verify_chain
 from scs_victims.storage.database import open_database
+from scs_victims.storage.encryption import FileState, file_state
 from tests.helpers.cli import cli_env, command
+from tests.helpers.raw import connect as raw_connect
+from tests.helpers.raw import database_key
 from tests.helpers.revisions import database_at, stored_revision
 from tests.helpers.snapshot import integrity, snapshot
 
@@ -67,7 +71,8 @@ def _kill_after(process: subprocess.Popen[bytes], delay: float) -> bool:
 
 
 def _chain_intact(path: Path) -> bool:
-    database = open_database(path)
+    encrypted = file_state(path) is FileState.ENCRYPTED
+    database = open_database(path, key=database_key(path) if encrypted else None)
     try:
         with database.session() as session:
             return verify_chain(session).broken is None
@@ -118,9 +123,10 @@ def test_the_first_administrator_killed_at_any_moment_is_made_whole_or_not_at_al
         db.write_bytes(upgraded.read_bytes())
         killed = _kill_after(_start(command("init", db=db), tmp_path), delay)
         assert integrity(db) == ["ok"]
-        connection = sqlite3.connect(db)
+        connection = raw_connect(db)  # plain, or encrypted whole: never neither
         accounts = connection.execute("SELECT count(*) FROM users").fetchone()[0]
         connection.close()
+        assert (file_state(db) is FileState.ENCRYPTED) is (accounts == 1)
         assert snapshot(db, BEFORE_ACCOUNTS) == before
         assert accounts in (0, 1)
         seen.add(f"{accounts} account{'s' if accounts != 1 else ''}"

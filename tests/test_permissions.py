@@ -30,7 +30,7 @@ _MODULES = [importlib.import_module(info.name) for info in
 def _public_functions() -> Iterator[str]:
     for module in _MODULES:
         short = module.__name__.rsplit(".", 1)[-1]
-        if short in {"base", "permissions", "changes", "opening"}:
+        if short in {"base", "permissions", "changes", "opening", "keys"}:
             continue
         for name, value in vars(module).items():
             # may_... and can_... are pure questions about a user (which buttons to show).

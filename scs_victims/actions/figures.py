@@ -2,7 +2,8 @@
 
 Figures are counts and rates, never names, so every role that sees figures (officers,
 analysts and above) sees the same numbers; restricted people are counted as everyone else.
-Seeing figures is recorded as a ``view`` of ``figures`` and writing them as an ``export``.
+Seeing figures is recorded as a ``view`` of ``figures`` and writing them as an ``export``
+(a file's saying whether it was protected with a password).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scs_victims.domain.periods import Period, PeriodKind, periods_between
 from scs_victims.errors import InputRefused
 from scs_victims.exports import figures_csv_text, write_text_atomically
 from scs_victims.figures import FigureRow, compute_figures
+from scs_victims.protection import check_password, refuse_for_csv
 from scs_victims.services.dashboard import Dashboard
 from scs_victims.services.dashboard import dashboard as build_dashboard
 
@@ -64,16 +66,19 @@ class FiguresExport:
 @action(Permission.SEE_FIGURES)
 def export_figures(user: SignedIn, out: Path | None, first: date, last: date,
                    kind: PeriodKind, types: list[CrimeType], *, by_ward: bool, fmt: str,
-                   publish: bool) -> FiguresExport:
+                   publish: bool, password: str | None = None) -> FiguresExport:
     """The figures file of formats.md: CSV (suppressed for publication with ``publish``)
     written to ``out``, or returned as text when ``out`` is None; or the figures workbook
-    (which needs a file). Exactly what ``scs-victims figures`` has always written."""
+    (which needs a file), protected with ``password`` when given. Exactly what
+    ``scs-victims figures`` has always written."""
     if last < first:
         raise InputRefused("The last day must not be before the first.")
     if fmt not in FORMATS:
         raise InputRefused(f"'{fmt}' is not a format for the figures (csv or xlsx).")
     if fmt == "xlsx" and out is None:
         raise InputRefused("A workbook needs a file to be written to.")
+    refuse_for_csv(fmt, password)
+    check_password(password)
     periods = periods_between(first, last, kind)
     wanted = types or list(CRIME_TYPES)
 
@@ -81,7 +86,7 @@ def export_figures(user: SignedIn, out: Path | None, first: date, last: date,
         rows = compute_figures(session, periods, wanted, by_ward=by_ward)
         if fmt == "xlsx":
             assert out is not None
-            _write_workbook(session, out, rows, first, last, publish)
+            _write_workbook(session, out, rows, first, last, publish, password)
             return FiguresExport(len(rows))
         text = _csv_text(rows, publish)
         if out is None:
@@ -89,10 +94,14 @@ def export_figures(user: SignedIn, out: Path | None, first: date, last: date,
         write_text_atomically(out, text)
         return FiguresExport(len(rows))
 
-    return consult(user, write, lambda done: [Consulted("export", "figures", None, {
+    detail: dict[str, object] = {
         "file": "-" if out is None else out.name, "format": fmt, "from": first, "to": last,
         "by": kind.value, "types": [value.value for value in wanted], "by_ward": by_ward,
-        "publish": publish, "rows": done.rows})])
+        "publish": publish}
+    if out is not None:  # every file says whether it was protected (a CSV never is)
+        detail["protected"] = password is not None
+    return consult(user, write, lambda done: [Consulted("export", "figures", None, {
+        **detail, "rows": done.rows})])
 
 
 def _csv_text(rows: list[FigureRow], publish: bool) -> str:
@@ -102,7 +111,7 @@ def _csv_text(rows: list[FigureRow], publish: bool) -> str:
 
 
 def _write_workbook(session: Session, path: Path, rows: list[FigureRow], first: date,
-                    last: date, publish: bool) -> None:
+                    last: date, publish: bool, password: str | None) -> None:
     from scs_victims.reports.workbook import figures_definitions, write_figures_workbook
     from scs_victims.settings import load_area, load_rules
 
@@ -114,7 +123,7 @@ def _write_workbook(session: Session, path: Path, rows: list[FigureRow], first: 
         path, rows, area_name=area.area_name, period_label=label,
         marking=area.protective_marking, publish=publish,
         definitions=figures_definitions(load_rules(session), first=first, last=last,
-                                        publish=publish))
+                                        publish=publish), password=password)
 
 
 def _periods_detail(periods: list[Period]) -> dict[str, object]:

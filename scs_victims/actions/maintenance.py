@@ -72,6 +72,31 @@ def back_up(user: SignedIn) -> Changed[BackupFile]:
     return Changed(backup, OpChanges(backups=True))
 
 
+@dataclass(frozen=True, slots=True)
+class Restored:
+    backup: Path
+    safety_copy: BackupFile  # the live database as it was just before
+
+
+@action(Permission.BACKUPS)
+def restore_backup(user: SignedIn, backup: Path) -> Changed[Restored]:
+    """Put ``backup`` back in place of the live database, after checking it and backing up
+    the live one. Everything recorded since the backup was made is then only in that copy
+    (the audit says so)."""
+    from scs_victims.services.backups import back_up_now
+    from scs_victims.storage.restore import check_backup, restore_into
+
+    confirm_account(user)
+    revision = check_backup(user.database, backup)
+    safety = back_up_now(user.database)
+    restore_into(user.database, backup)
+    with writing(user) as session:
+        record(session, "restore", "database", None,
+               {"backup": backup.name, "backup_revision": revision,
+                "copy_of_the_replaced_database": safety.path.name})
+    return Changed(Restored(backup, safety), EVERYTHING)
+
+
 @action(Permission.BACKUPS)
 def backups(user: SignedIn) -> list[BackupFile]:
     from scs_victims.services.backups import list_backups

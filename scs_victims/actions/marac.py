@@ -4,8 +4,11 @@ actions tracker. The work on referrals, meetings and actions is in ``actions.mar
 
 Every document printed is a ``print`` event naming the file, the recipients when the user
 gives them and the cases it holds, recorded before the file is written; every return saved
-is an ``export`` event naming the file ("-" for standard output). A restricted case the user
-may not see prints "Restricted record" for its people (``scs_victims.marac.sight``).
+is an ``export`` event naming the file ("-" for standard output). Each file's event says
+whether it was protected with a password (``protected``): a PDF or workbook saved with one is
+encrypted in memory before it is written (``scs_victims.protection``); a CSV cannot be. A
+restricted case the user may not see prints "Restricted record" for its people
+(``scs_victims.marac.sight``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from scs_victims.marac.safelives_return import (
 )
 from scs_victims.marac.sight import Sight
 from scs_victims.progress import ProgressCallback, no_progress
+from scs_victims.protection import check_password, protect, refuse_for_csv
 from scs_victims.settings import load_area
 
 RETURN_FORMATS = ("csv", "xlsx")
@@ -91,22 +95,27 @@ def safelives_return(user: SignedIn, first: date, last: date) -> ReturnExport:
 
 @action(Permission.MARAC_RETURN)
 def export_return(user: SignedIn, first: date, last: date, fmt: str,
-                  out: Path | None) -> ReturnExport:
-    """The return as CSV or XLSX written to ``out`` atomically; ``out`` None: the caller
-    writes the CSV (``return_csv_text``) to standard output."""
+                  out: Path | None, *, password: str | None = None) -> ReturnExport:
+    """The return as CSV or XLSX written to ``out`` atomically (the XLSX protected with
+    ``password`` when given); ``out`` None: the caller writes the CSV (``return_csv_text``)
+    to standard output."""
     period = _period(first, last)
     if fmt not in RETURN_FORMATS:
         raise InputRefused(f"The return is saved as CSV or XLSX, not '{fmt}'.")
     if out is None and fmt == "xlsx":
         raise InputRefused("An XLSX return needs a file to be written to.")
+    refuse_for_csv(fmt, password)
+    check_password(password)
+    detail: dict[str, Any] = {**period, "format": fmt, "file": "-" if out is None else out.name}
+    if out is not None:
+        detail["protected"] = password is not None
     loaded = consult(user, _read_return(first, last), lambda loaded: [
         Consulted("export", "marac_return", None, {
-            **period, "format": fmt, "file": "-" if out is None else out.name,
-            "meetings": len(loaded.result.meetings)})])
+            **detail, "meetings": len(loaded.result.meetings)})])
     if out is not None and fmt == "csv":
         write_text_atomically(out, return_csv_text(loaded.result))
     elif out is not None:
-        write_return_xlsx(loaded.result, out, area_name=loaded.area_name)
+        write_return_xlsx(loaded.result, out, area_name=loaded.area_name, password=password)
     return loaded
 
 
@@ -135,11 +144,11 @@ class _Rendered:
     cases: list[int]  # the referrals the document names
 
 
-def _printed(document: str, entity: str, out: Path, recipients: str
+def _printed(document: str, entity: str, out: Path, recipients: str, password: str | None
              ) -> Callable[[_Rendered], list[Consulted]]:
     def seen(rendered: _Rendered) -> list[Consulted]:
         detail: dict[str, Any] = {"document": document, "file": out.name,
-                                  "cases": rendered.cases}
+                                  "cases": rendered.cases, "protected": password is not None}
         if recipients.strip():
             detail["recipients"] = recipients.strip()
         return [Consulted("print", entity, rendered.entity_id, detail)]
@@ -156,25 +165,33 @@ def _render_meeting(session: Session, meeting_id: int, document: MeetingDocument
 
 
 def _print(user: SignedIn, read: Callable[[Session], _Rendered],
-           seen: Callable[[_Rendered], list[Consulted]], out: Path) -> Path:
+           seen: Callable[[_Rendered], list[Consulted]], out: Path,
+           password: str | None) -> Path:
     rendered = consult(user, read, seen)
-    write_bytes_atomically(out, rendered.pdf)
+    write_bytes_atomically(out, protect(rendered.pdf, "pdf", password))
     return out
 
 
 @action(Permission.PRINT_MARAC)
 def print_meeting_document(user: SignedIn, meeting_id: int, document: MeetingDocument,
-                           out: Path, *, recipients: str = "") -> Path:
-    """A meeting's pack, research list or actions tracker as a PDF at ``out``."""
+                           out: Path, *, recipients: str = "",
+                           password: str | None = None) -> Path:
+    """A meeting's pack, research list or actions tracker as a PDF at ``out``, protected
+    with ``password`` when given."""
+    check_password(password)
     sight = may_see(user)
     return _print(user, lambda session: _render_meeting(session, meeting_id, document, sight),
-                  _printed(document.value, "meeting", out, recipients), out)
+                  _printed(document.value, "meeting", out, recipients, password), out,
+                  password)
 
 
 @action(Permission.PRINT_MARAC)
 def print_meeting_pack(user: SignedIn, meeting_date: date, out: Path, *,
-                       research_list: bool = False, recipients: str = "") -> Path:
-    """The pack (or the research list) of the meeting held on ``meeting_date``."""
+                       research_list: bool = False, recipients: str = "",
+                       password: str | None = None) -> Path:
+    """The pack (or the research list) of the meeting held on ``meeting_date``, protected
+    with ``password`` when given."""
+    check_password(password)
     sight = may_see(user)
     document = MeetingDocument.RESEARCH_LIST if research_list else MeetingDocument.PACK
 
@@ -182,17 +199,22 @@ def print_meeting_pack(user: SignedIn, meeting_date: date, out: Path, *,
         meeting_id = documents.meeting_on_date(session, meeting_date)
         return _render_meeting(session, meeting_id, document, sight)
 
-    return _print(user, read, _printed(document.value, "meeting", out, recipients), out)
+    return _print(user, read, _printed(document.value, "meeting", out, recipients, password),
+                  out, password)
 
 
 @action(Permission.PRINT_MARAC)
 def print_case_summary(user: SignedIn, referral_id: int, out: Path, *,
-                       recipients: str = "") -> Path:
-    """One referral's case summary, with every action recorded on it, as a PDF at ``out``."""
+                       recipients: str = "", password: str | None = None) -> Path:
+    """One referral's case summary, with every action recorded on it, as a PDF at ``out``,
+    protected with ``password`` when given."""
+    check_password(password)
     sight = may_see(user)
 
     def read(session: Session) -> _Rendered:
         pdf = documents.render_case_summary(session, referral_id, sight=sight)
         return _Rendered(pdf, referral_id, [referral_id])
 
-    return _print(user, read, _printed("case summary", "marac_case", out, recipients), out)
+    return _print(user, read,
+                  _printed("case summary", "marac_case", out, recipients, password), out,
+                  password)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from scs_victims import accounts
 from scs_victims.accounts import Account, Role
+from scs_victims.actions import keys
 from scs_victims.actions.base import SignedIn, action, writing
 from scs_victims.actions.changes import Changed, OpChanges
 from scs_victims.actions.permissions import Permission
 from scs_victims.audit import record
-from scs_victims.errors import InputRefused
+from scs_victims.errors import FormInvalid, InputRefused
 
 _CHANGED = OpChanges(accounts=True)
 
@@ -29,6 +30,7 @@ def add_user(user: SignedIn, name: str, role: Role, password: str,
                                           full_name=full_name, must_change_password=True)
         record(session, "user", "user", account.id, {"created": account.name,
                                                      "role": role.value})
+    keys.wrap_for(user, account.name, password)
     return Changed(account, _CHANGED)
 
 
@@ -50,14 +52,29 @@ def disable_user(user: SignedIn, name: str) -> Changed[Account]:
         _refuse_last_admin(session, user, name)
         account = accounts.set_disabled(session, name, True)
         record(session, "user", "user", account.id, {"disabled": account.name})
+    keys.unwrap_for(user, account.name)  # it can no longer unlock the file
     return Changed(account, _CHANGED)
 
 
 @action(Permission.MANAGE_USERS)
-def enable_user(user: SignedIn, name: str) -> Changed[Account]:
+def enable_user(user: SignedIn, name: str, new_password: str | None = None
+                ) -> Changed[Account]:
+    """Let a disabled account sign in again. On an encrypted database its key was taken
+    away when it was disabled: it gets ``new_password`` (to change at next sign-in) and the
+    key wrapped with it."""
+    needs_password = not keys.holds_key(user, name)
+    if needs_password and not new_password:
+        raise FormInvalid({"new_password": "Give the account a new password: its access to "
+                                           "the encrypted database was removed when it was "
+                                           "disabled."})
     with writing(user) as session:
         account = accounts.set_disabled(session, name, False)
-        record(session, "user", "user", account.id, {"enabled": account.name})
+        if needs_password and new_password:
+            account = accounts.set_password(session, name, new_password, must_change=True)
+        record(session, "user", "user", account.id, {"enabled": account.name,
+                                                     "password_reset": needs_password})
+    if needs_password and new_password:
+        keys.wrap_for(user, account.name, new_password)
     return Changed(account, _CHANGED)
 
 
@@ -67,6 +84,8 @@ def reset_password(user: SignedIn, name: str, new_password: str) -> Changed[Acco
     with writing(user) as session:
         account = accounts.set_password(session, name, new_password, must_change=True)
         record(session, "user", "user", account.id, {"password_reset": account.name})
+    if not account.disabled:  # a disabled account gets its key back when enabled
+        keys.wrap_for(user, account.name, new_password)
     return Changed(account, _CHANGED)
 
 

@@ -39,7 +39,7 @@ from scs_victims.marac.rules import repeat_referrals
 from scs_victims.marac.vocabulary import AGENCY_LABELS, is_minoritised
 from scs_victims.services.people_directory import age_on
 from scs_victims.settings import load_area, load_rules
-from scs_victims.spreadsheets import SafeCsvWriter, save_workbook_atomically, xlsx_cell
+from scs_victims.spreadsheets import SafeCsvWriter, xlsx_cell
 from scs_victims.storage.models import (
     MaracMeeting,
     MaracMeetingCase,
@@ -227,11 +227,25 @@ def _number(value: Fraction | int) -> int | float:
 
 
 def write_return_xlsx(result: SafeLivesReturn, path: Path, *, area_name: str,
-                      produced_at: datetime | None = None) -> None:
+                      produced_at: datetime | None = None, password: str | None = None) -> None:
     """A workbook with a ``Meetings`` sheet (real dates and numbers) and a ``Summary`` sheet,
-    written beside ``path`` and renamed into place."""
+    written beside ``path`` and renamed into place; with ``password``, protected with it
+    (made and encrypted in memory: no plain copy is ever on disk)."""
+    from scs_victims.exports import write_bytes_atomically
+    from scs_victims.protection import check_password, protect
+
+    check_password(password)
+    data = return_xlsx_bytes(result, area_name=area_name, produced_at=produced_at)
+    write_bytes_atomically(path, protect(data, "xlsx", password))
+
+
+def return_xlsx_bytes(result: SafeLivesReturn, *, area_name: str,
+                      produced_at: datetime | None = None) -> bytes:
+    """The return's workbook as XLSX bytes, made in memory."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+    from scs_victims.workbook_bytes import workbook_bytes
 
     workbook = Workbook()
     meetings = workbook.active
@@ -255,8 +269,7 @@ def write_return_xlsx(result: SafeLivesReturn, path: Path, *, area_name: str,
         summary.append([xlsx_cell(summary, label), xlsx_cell(summary, value)])
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 40
-
-    save_workbook_atomically(workbook, path)
+    return workbook_bytes(workbook)
 
 
 def summary_lines(result: SafeLivesReturn, *, area_name: str,

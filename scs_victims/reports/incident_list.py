@@ -3,9 +3,11 @@ flag and the reason in words (``services.incidents.repeat_explanation``, as the 
 own view says it), as CSV or XLSX.
 
 Streams: one query read in batches (``yield_per``), each row written as it comes (the XLSX
-in openpyxl's write-only mode), so memory stays flat for a million incidents. The file is
-written beside its name and renamed into place when complete; cancelled or failed, nothing
-is left behind.
+in openpyxl's write-only mode, straight into the workbook's archive: no temporary file), so
+memory stays flat for a million incidents. The file is written beside its name and renamed
+into place when complete; cancelled or failed, nothing is left behind. A workbook protected
+with a password is made in memory (compressed) and encrypted there before anything is written,
+so no plain copy is ever on disk; a CSV cannot be protected.
 
 Choices of ours:
 
@@ -22,11 +24,12 @@ Choices of ours:
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -125,14 +128,21 @@ def _conditions(first: date, last: date, crime_types: Sequence[CrimeType]) -> li
 
 def export_incident_list(session: Session, path: Path, first: date, last: date,
                          crime_types: Sequence[CrimeType], fmt: Format, *,
-                         progress: ProgressCallback = no_progress) -> int:
+                         progress: ProgressCallback = no_progress,
+                         password: str | None = None) -> int:
     """Write the list of incidents that occurred from ``first`` to ``last`` (every crime type
-    when ``crime_types`` is empty) to ``path`` as ``fmt``; returns the rows written.
-    ``progress`` may raise ``Cancelled``: the partial file is then removed."""
+    when ``crime_types`` is empty) to ``path`` as ``fmt`` (an XLSX protected with
+    ``password`` when given); returns the rows written. ``progress`` may raise
+    ``Cancelled``: the partial file is then removed."""
+    from scs_victims.exports import write_bytes_atomically
+    from scs_victims.protection import check_password, protect_workbook, refuse_for_csv
+
     if last < first:
         raise UserError("The end date must not be before the start date.")
     if fmt not in ("csv", "xlsx"):
         raise UserError(f"'{fmt}' is not a format for the incident list (csv or xlsx).")
+    refuse_for_csv(fmt, password)
+    check_password(password)
     total = count_incidents(session, first, last, crime_types)
     progress(0, total)
     rows = listed_incidents(session, first, last, crime_types)
@@ -140,12 +150,22 @@ def export_incident_list(session: Session, path: Path, first: date, last: date,
     try:
         if fmt == "csv":
             written = _write_csv(partial, rows, total, progress)
+            os.replace(partial, path)
         else:
             period = f"{first:%d/%m/%Y} to {last:%d/%m/%Y}"
             area = load_area(session)
-            written = _write_xlsx(partial, rows, total, progress, area_name=area.area_name,
-                                  period_label=period, marking=area.protective_marking)
-        os.replace(partial, path)
+            header = dict(area_name=area.area_name, period_label=period,
+                          marking=area.protective_marking)
+            if password is None:
+                with partial.open("wb") as handle:
+                    written = _write_xlsx(handle, rows, total, progress, **header)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(partial, path)
+            else:
+                in_memory = io.BytesIO()
+                written = _write_xlsx(in_memory, rows, total, progress, **header)
+                write_bytes_atomically(path, protect_workbook(in_memory.getvalue(), password))
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
@@ -190,36 +210,39 @@ def _write_csv(path: Path, rows: Iterator[ListedIncident], total: int,
     return written
 
 
-def _write_xlsx(path: Path, rows: Iterator[ListedIncident], total: int,
+def _write_xlsx(target: IO[bytes], rows: Iterator[ListedIncident], total: int,
                 progress: ProgressCallback, *, area_name: str, period_label: str,
                 marking: str) -> int:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from scs_victims.workbook_bytes import streamed_sheet
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Incidents")
-    # Write-only sheets take their layout before the first row.
-    set_widths(sheet, _WIDTHS)
     used = 7  # header_block's rows: title, area, period, marking, produced, note, blank
-    freeze_below(sheet, used + 1, 1)
-    used_now = header_block(sheet, "Incident list", area_name=area_name,
-                            period_label=period_label, marking=marking,
-                            produced_at=datetime.now(),
-                            note="One row per incident, with its repeat flag and reason.")
-    assert used_now == used
-    column_header(sheet, LIST_COLUMNS)
+
+    def layout(sheet: Any) -> None:
+        # Write-only sheets take their layout before the first row.
+        set_widths(sheet, _WIDTHS)
+        freeze_below(sheet, used + 1, 1)
+
     written = 0
-    for row in rows:
-        sheet.append([
-            xlsx_cell(sheet, row.reference), xlsx_cell(sheet, row.occurred_on, DATE_FORMAT),
-            xlsx_cell(sheet, row.occurred_time, TIME_FORMAT),
-            xlsx_cell(sheet, row.reported_on, DATE_FORMAT),
-            xlsx_cell(sheet, row.crime_type.value), xlsx_cell(sheet, row.category),
-            xlsx_cell(sheet, row.ward), xlsx_cell(sheet, row.source),
-            xlsx_cell(sheet, row.subject_id), xlsx_cell(sheet, "yes" if row.is_repeat else "no"),
-            xlsx_cell(sheet, row.previous_reference),
-            xlsx_cell(sheet, row.previous_occurred_on, DATE_FORMAT), xlsx_cell(sheet, row.reason),
-        ])
-        written += 1
-        _tick(written, total, progress)
-    workbook.save(path)
+    with streamed_sheet(target, "Incidents", layout, rows_at_most=used + 1 + total) as sheet:
+        used_now = header_block(sheet, "Incident list", area_name=area_name,
+                                period_label=period_label, marking=marking,
+                                produced_at=datetime.now(),
+                                note="One row per incident, with its repeat flag and reason.")
+        assert used_now == used
+        column_header(sheet, LIST_COLUMNS)
+        for row in rows:
+            sheet.append([
+                xlsx_cell(sheet, row.reference), xlsx_cell(sheet, row.occurred_on, DATE_FORMAT),
+                xlsx_cell(sheet, row.occurred_time, TIME_FORMAT),
+                xlsx_cell(sheet, row.reported_on, DATE_FORMAT),
+                xlsx_cell(sheet, row.crime_type.value), xlsx_cell(sheet, row.category),
+                xlsx_cell(sheet, row.ward), xlsx_cell(sheet, row.source),
+                xlsx_cell(sheet, row.subject_id),
+                xlsx_cell(sheet, "yes" if row.is_repeat else "no"),
+                xlsx_cell(sheet, row.previous_reference),
+                xlsx_cell(sheet, row.previous_occurred_on, DATE_FORMAT),
+                xlsx_cell(sheet, row.reason),
+            ])
+            written += 1
+            _tick(written, total, progress)
     return written

@@ -28,7 +28,6 @@ from scs_victims.spreadsheets import (
     fit_columns,
     freeze_below,
     header_block,
-    save_workbook_atomically,
     xlsx_cell,
 )
 
@@ -76,11 +75,31 @@ def figures_definitions(rules: RuleSettings, *, first: date, last: date,
 def write_figures_workbook(path: Path, rows: Sequence[FigureRow], *, area_name: str,
                            period_label: str, marking: str, publish: bool,
                            definitions: list[str], produced_at: datetime | None = None,
-                           progress: ProgressCallback = no_progress) -> None:
-    """Write the workbook (beside ``path``, then renamed into place). ``rows`` are the
-    figures as computed; with ``publish`` they are suppressed here (and the rule is added
-    to the definitions when it is not already there)."""
+                           progress: ProgressCallback = no_progress,
+                           password: str | None = None) -> None:
+    """Write the workbook (beside ``path``, then renamed into place); with ``password``,
+    protected with it (made and encrypted in memory: no plain copy is ever on disk)."""
+    from scs_victims.exports import write_bytes_atomically
+    from scs_victims.protection import check_password, protect
+
+    check_password(password)
+    data = figures_workbook_bytes(
+        rows, area_name=area_name, period_label=period_label, marking=marking,
+        publish=publish, definitions=definitions, produced_at=produced_at, progress=progress)
+    write_bytes_atomically(path, protect(data, "xlsx", password))
+    progress(4, 4)
+
+
+def figures_workbook_bytes(rows: Sequence[FigureRow], *, area_name: str, period_label: str,
+                           marking: str, publish: bool, definitions: list[str],
+                           produced_at: datetime | None = None,
+                           progress: ProgressCallback = no_progress) -> bytes:
+    """The workbook's XLSX bytes, made in memory. ``rows`` are the figures as computed; with
+    ``publish`` they are suppressed here (and the rule is added to the definitions when it is
+    not already there)."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    from scs_victims.workbook_bytes import workbook_bytes
 
     shown: list[Row] = list(suppress_figures(rows)) if publish else list(rows)
     if publish and describe_rule() not in definitions:
@@ -104,8 +123,7 @@ def write_figures_workbook(path: Path, rows: Sequence[FigureRow], *, area_name: 
     _trend_sheet(workbook.create_sheet("Trend"), whole, header)
     progress(3, 4)
     _definitions_sheet(workbook.create_sheet("Definitions"), definitions, header)
-    save_workbook_atomically(workbook, path)
-    progress(4, 4)
+    return workbook_bytes(workbook)
 
 
 def _figures_sheet(sheet: Any, title: str, rows: Sequence[Row], header: dict[str, Any], *,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from scs_victims.errors import DatabaseError
 from scs_victims.storage.database import Database
+from scs_victims.storage.files import write_bytes_privately
+from scs_victims.storage.keyring import keyring_path
 
 FOLDER_NAME = "backups"
 
@@ -44,17 +46,32 @@ def list_backups(database: Database) -> list[BackupFile]:
     return sorted(found, key=lambda backup: (backup.modified, backup.path.name), reverse=True)
 
 
-def back_up_now(database: Database, now: datetime | None = None) -> BackupFile:
-    """A consistent copy of the live database (SQLite's backup API, integrity-checked) named
-    after the moment it was taken."""
-    folder = backups_folder(database)
-    assert database.path is not None
+def free_backup_path(database_path: Path, label: str = "", now: datetime | None = None
+                     ) -> Path:
+    """``backups/NAME.YYYYMMDD-HHMMSS[.LABEL].db``, numbered when one of the same second
+    exists."""
+    folder = database_path.parent / FOLDER_NAME
     stamp = f"{(now or datetime.now()):%Y%m%d-%H%M%S}"
-    target = folder / f"{database.path.stem}.{stamp}{database.path.suffix}"
+    tail = f".{label}" if label else ""
+    target = folder / f"{database_path.stem}.{stamp}{tail}{database_path.suffix}"
     count = 2
     while target.exists():  # two backups in the same second
-        target = folder / f"{database.path.stem}.{stamp}-{count}{database.path.suffix}"
+        target = folder / f"{database_path.stem}.{stamp}-{count}{tail}{database_path.suffix}"
         count += 1
+    return target
+
+
+def back_up_now(database: Database, now: datetime | None = None) -> BackupFile:
+    """A consistent copy of the live database (SQLite's backup API, integrity-checked) named
+    after the moment it was taken. An encrypted database's copy is encrypted with the same
+    key, and a copy of its key file is put beside it."""
+    backups_folder(database)  # refuses a server database
+    assert database.path is not None
+    target = free_backup_path(database.path, now=now)
     database.backup(target)
+    if database.encrypted:
+        source = keyring_path(database.path)
+        if source.is_file():
+            write_bytes_privately(keyring_path(target), source.read_bytes())
     stat = target.stat()
     return BackupFile(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)

@@ -10,12 +10,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
+from scs_victims.storage.files import owner_only, private_folder
+from scs_victims.storage.keyring import key_pragma
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +64,17 @@ def is_url(location: str) -> bool:
 
 @dataclass
 class Database:
-    """An open database: the engine, a session factory and where it is."""
+    """An open database: the engine, a session factory and where it is; ``key`` is the
+    SQLCipher key of an encrypted file (None for a plain file or a server database)."""
 
     engine: Engine
     location: str
     sessions: sessionmaker[Session]
+    key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def path(self) -> Path | None:
@@ -130,7 +139,7 @@ class Database:
         """A consistent copy made with SQLite's backup API, checked with integrity_check."""
         if self.path is None:
             raise DatabaseError("Backups of a server database are made on the server.")
-        return backup_sqlite_file(self.path, target)
+        return backup_sqlite_file(self.path, target, key=self.key)
 
     def integrity_problems(self) -> list[str]:
         """What ``PRAGMA integrity_check`` reports; an empty list means the file is sound."""
@@ -149,8 +158,30 @@ def _is_unique_violation(exc: sa_exc.IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
+_OPERATIONAL_ERRORS = (sqlite3.OperationalError, sqlcipher3.OperationalError)
+_DRIVER_CONNECTIONS = (sqlite3.Connection, sqlcipher3.Connection)
+
+
 def _is_interrupted(exc: sa_exc.OperationalError) -> bool:
-    return isinstance(exc.orig, sqlite3.OperationalError) and "interrupted" in str(exc.orig)
+    return isinstance(exc.orig, _OPERATIONAL_ERRORS) and "interrupted" in str(exc.orig)
+
+
+def connect_file(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
+    """A DB-API connection to the file: SQLCipher with ``key`` set before anything else, or
+    the standard module for a plain file. Every opening of the file goes through here."""
+    target, uri = (f"file:{path}?mode=ro", True) if read_only else (str(path), False)
+    if key is None:
+        return sqlite3.connect(target, uri=uri, check_same_thread=False)
+    connection = sqlcipher3.connect(target, uri=uri, check_same_thread=False)
+    try:
+        # SQLCipher writes its own complaints (a wrong key's failed page checks) to stderr;
+        # the error raised says what the user needs to know.
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(key_pragma(key))
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _is_busy(exc: sa_exc.OperationalError) -> bool:
@@ -160,7 +191,8 @@ def _is_busy(exc: sa_exc.OperationalError) -> bool:
 
 def open_database(location: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True,
                   backup_before_migrating: bool = True, progress: OpeningProgress | None = None,
-                  stop: Callable[[], bool] | None = None) -> Database:
+                  stop: Callable[[], bool] | None = None,
+                  key: bytes | None = None) -> Database:
     """Open (creating if need be) and bring the schema up to date.
 
     A database written by a newer version is refused with ``DatabaseTooNew``. Before
@@ -176,37 +208,39 @@ def open_database(location: str | os.PathLike[str] | None = None, *, migrate_sch
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
         except OSError as exc:
             raise DatabaseError(
                 f"The folder for {path} cannot be created ({exc.strerror or exc})."
             ) from exc
-        _refuse_foreign_sqlite_file(path)
-        engine = _sqlite_engine(path)
+        _refuse_foreign_sqlite_file(path, key)
+        engine = _sqlite_engine(path, key)
         resolved = os.fspath(path)
     database = Database(engine=engine, location=resolved,
-                        sessions=sessionmaker(engine, expire_on_commit=False))
+                        sessions=sessionmaker(engine, expire_on_commit=False), key=key)
     try:
         if migrate_schema:
             _bring_up_to_date(database, backup_before_migrating, progress, stop)
     except Exception:
         engine.dispose()
         raise
+    if database.path is not None:
+        owner_only(database.path)
     return database
 
 
-def _refuse_foreign_sqlite_file(path: Path) -> None:
+def _refuse_foreign_sqlite_file(path: Path, key: bytes | None = None) -> None:
     """Refuse another program's SQLite file before our pragmas (WAL) change anything in it."""
     if not path.is_file() or path.stat().st_size == 0:
         return
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = connect_file(path, key, read_only=True)
         try:
             tables = {row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, sqlcipher3.DatabaseError):
         return  # not a database at all: the engine's first connection says so clearly
     if tables and "alembic_version" not in tables:
         raise DatabaseError(
@@ -227,13 +261,20 @@ def _null(value: None) -> None:
     return value
 
 
-sqlite3.register_adapter(type(None), _null)
-sqlite3.register_adapter(bool, int)
+for _driver in (sqlite3, sqlcipher3):
+    _driver.register_adapter(type(None), _null)
+    _driver.register_adapter(bool, int)
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
     # hide_parameters: error messages (and so logs) must never carry names or addresses.
-    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+    else:
+        # The same SQLite dialect over SQLCipher's driver, each connection keyed first (before
+        # the pragmas below: the key must come before the file is read).
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True, module=sqlcipher3,
+                               creator=lambda: connect_file(path, key))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -265,7 +306,8 @@ CHECKING_BACKUP = "checking the backup"
 MIGRATING = "migrating"
 
 
-def schema_update_needed(location: str | os.PathLike[str] | None = None) -> bool:
+def schema_update_needed(location: str | os.PathLike[str] | None = None,
+                         key: bytes | None = None) -> bool:
     """Whether opening this SQLite file will migrate it (so back it up first): a quick look
     that changes nothing. False for a new file, a server database or one not ours (opening
     then says what is wrong)."""
@@ -276,12 +318,12 @@ def schema_update_needed(location: str | os.PathLike[str] | None = None) -> bool
     if not path.is_file() or path.stat().st_size == 0:
         return False
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = connect_file(path, key, read_only=True)
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, sqlcipher3.DatabaseError):
         return False
     return row is not None and row[0] != migrate.head_revision() and migrate.is_known_revision(
         row[0])
@@ -315,7 +357,8 @@ def _bring_up_to_date(database: Database, backup_first: bool,
         )
     if backup_first and current is not None and database.path is not None:
         target = _free_backup_name(database.path, head)
-        backup_sqlite_file(database.path, target, progress=progress, stop=stop)
+        backup_sqlite_file(database.path, target, progress=progress, stop=stop,
+                           key=database.key)
         _prune_backups(target.parent, database.path.stem)
         log.info("Backed up the database before migrating it to %s", head)
     if progress is not None:
@@ -338,7 +381,7 @@ def _stoppable(connection: Connection, stop: Callable[[], bool] | None) -> Itera
     it every few thousand steps. Removed before the commit or rollback, which must always
     finish."""
     driver_connection = connection.connection.driver_connection
-    if stop is None or not isinstance(driver_connection, sqlite3.Connection):
+    if stop is None or not isinstance(driver_connection, _DRIVER_CONNECTIONS):
         yield
         return
     driver_connection.set_progress_handler(lambda: 1 if stop() else 0, STOP_CHECK_STEPS)
@@ -380,14 +423,16 @@ BACKUP_STEP_PAGES = 4096
 
 
 def backup_sqlite_file(source: Path, target: Path, *, progress: OpeningProgress | None = None,
-                       stop: Callable[[], bool] | None = None) -> Path:
+                       stop: Callable[[], bool] | None = None,
+                       key: bytes | None = None) -> Path:
     """Copy a live SQLite file with the backup API (consistent even while it is in use).
 
     ``progress`` hears the pages copied so far; once ``stop`` says True the copy ends with
     ``Cancelled`` and the unfinished file is removed. The copy is made under a ``.partial``
     name and takes its own only once checked, so a killed process never leaves a half copy
-    that looks like a backup."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    that looks like a backup. An encrypted database's copy is encrypted with the same key
+    (SQLCipher copies its pages as they are), and every copy is owner-only."""
+    private_folder(target.parent)
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose another name for the backup.")
     partial = target.with_name(target.name + ".partial")
@@ -398,10 +443,11 @@ def backup_sqlite_file(source: Path, target: Path, *, progress: OpeningProgress 
         if progress is not None:
             progress(BACKING_UP, total - remaining, total)
 
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect_file(source, key, read_only=True)
     try:
         partial.unlink(missing_ok=True)  # left by a process killed while copying
-        dst = sqlite3.connect(partial)
+        dst = connect_file(partial, key)
+        owner_only(partial)
         try:
             src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step_done)
             # The copy must not depend on a -wal file beside it.
@@ -415,7 +461,7 @@ def backup_sqlite_file(source: Path, target: Path, *, progress: OpeningProgress 
             dst.close()
     except BaseException as exc:
         partial.unlink(missing_ok=True)
-        if isinstance(exc, sqlite3.OperationalError) and "interrupted" in str(exc):
+        if isinstance(exc, _OPERATIONAL_ERRORS) and "interrupted" in str(exc):
             raise Cancelled from exc
         raise
     finally:

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 from scs_victims.storage.database import DB_ENV_VAR
+from scs_victims.storage.keyring import keyring_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The same as tests/helpers/raw.py, which reads the files this administrator's commands write.
 ADMIN = "test-admin"
 ADMIN_PASSWORD = "synthetic-admin-pass-1"
 # Commands that need no account: they sign nobody in, or make the first one.
@@ -48,6 +50,8 @@ def command(*args: str | os.PathLike[str], db: Path | None = None) -> list[str]:
 def has_accounts(db: Path) -> bool:
     if not db.is_file():
         return False
+    if keyring_path(db).is_file() and db.read_bytes()[:16] != b"SQLite format 3\x00":
+        return True  # encrypted: made by init
     try:
         connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
@@ -86,6 +90,8 @@ def log_files(sandbox: Path) -> list[Path]:
 
 def _is_ours(db: Path) -> bool:
     """An SCS Victims database (so ``init`` may be run on it): it has a schema version."""
+    if keyring_path(db).is_file():
+        return True
     try:
         connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers.raw import connect
 
 TABLES = ("wards", "import_runs", "people", "addresses", "incidents", "audit_events",
           "merges", "settings", "alembic_version")
@@ -28,7 +29,7 @@ def snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, TableSta
     Opening the file runs SQLite's recovery, so after a crash this is what any later
     connection will see.
     """
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         result: dict[str, TableState] = {}
         for table in tables:
@@ -46,7 +47,7 @@ def snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, TableSta
 
 
 def integrity(path: Path) -> list[str]:
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         return [row[0] for row in connection.execute("PRAGMA integrity_check")]
     finally:
@@ -54,7 +55,7 @@ def integrity(path: Path) -> list[str]:
 
 
 def count(path: Path, table: str) -> int:
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         value: int = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         return value
@@ -64,7 +65,7 @@ def count(path: Path, table: str) -> int:
 
 def audit_kinds_after(path: Path, last_id: int) -> set[str]:
     """The kinds of the audit events written after event ``last_id``."""
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         return {row[0] for row in connection.execute(
             "SELECT action FROM audit_events WHERE id > ?", (last_id,))}
@@ -73,7 +74,7 @@ def audit_kinds_after(path: Path, last_id: int) -> set[str]:
 
 
 def last_audit_id(path: Path) -> int:
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         value: int = connection.execute(
             "SELECT coalesce(max(id), 0) FROM audit_events").fetchone()[0]

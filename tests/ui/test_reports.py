@@ -292,7 +292,7 @@ def test_every_control_has_a_mnemonic_of_its_own_and_a_name(page: ReportsPage) -
               if label.buddy() and label.text()]
     texts += [page.tabs.tabText(index) for index in range(page.tabs.count())]
     keys = [text[text.index("&") + 1].lower() for text in texts if "&" in text]
-    assert len(keys) == len(texts) == 17
+    assert len(keys) == len(texts) == 18
     assert len(set(keys)) == len(keys), sorted(keys)
     assert not set(keys) & set("fevh"), "the menu bar's File, Edit, View and Help"
     for widget in (page.quarter, page.publish, page.pdf_button, page.workbook_button,

@@ -1,5 +1,6 @@
 """MARAC > Meetings: schedule a meeting, put referrals on its list, follow it in detail, and
-print its documents (meeting pack, research list, case summary, actions tracker)."""
+print its documents (meeting pack, research list, case summary, actions tracker), each PDF
+protected with a password when the user asks."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from ui.marac.add_to_meeting import next_meeting_index
 from ui.marac.common import FileChooser, FileOpener, SavedFileBar, date_edit, read_date
 from ui.marac.meeting_detail import MeetingDetailView
 from ui.marac.models import MeetingsModel
+from ui.password_protection import PasswordProtection
 from ui.widgets import RecordTable, uk_date
 
 
@@ -72,11 +74,14 @@ DOCUMENTS = (
 
 
 def print_document(user: SignedIn, document: Document, subject: int, path: Path,
-                   recipients: str) -> Path:
-    """Render and save one document (a meeting's, or a case's summary) as ``user``."""
+                   recipients: str, password: str | None = None) -> Path:
+    """Render and save one document (a meeting's, or a case's summary) as ``user``, protected
+    with ``password`` when given."""
     if document.kind is None:
-        return print_case_summary(user, subject, path, recipients=recipients)
-    return print_meeting_document(user, subject, document.kind, path, recipients=recipients)
+        return print_case_summary(user, subject, path, recipients=recipients,
+                                  password=password)
+    return print_meeting_document(user, subject, document.kind, path, recipients=recipients,
+                                  password=password)
 
 
 class MeetingsTab(QWidget):
@@ -156,6 +161,10 @@ class MeetingsTab(QWidget):
             print_row.addWidget(button)
         print_row.addWidget(recipients_label)
         print_row.addWidget(self.recipients, 1)
+        self.protection = PasswordProtection(
+            "Protect the PDF fi&le with a password",
+            "Whoever opens the document will need the password (AES-256). Send it to them by "
+            "another route.")
         self.saved = SavedFileBar(open_file)
 
         right = QWidget()
@@ -165,6 +174,7 @@ class MeetingsTab(QWidget):
         right_layout.addLayout(assign_row)
         right_layout.addWidget(self.detail, 1)
         right_layout.addLayout(print_row)
+        right_layout.addWidget(self.protection)
         right_layout.addWidget(self.saved)
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -246,7 +256,8 @@ class MeetingsTab(QWidget):
                                  f"{'s' if meeting.open_actions != 1 else ''}.")
         may_print = self.context.user.can(Permission.PRINT_MARAC)
         widgets: list[QWidget] = [self.assign_button, self.unlisted,
-                                  *self.print_buttons.values(), self.recipients]
+                                  *self.print_buttons.values(), self.recipients,
+                                  self.protection]
         for widget in widgets:
             widget.setEnabled(meeting is not None and (
                 may_print or widget in (self.assign_button, self.unlisted)))
@@ -298,6 +309,9 @@ class MeetingsTab(QWidget):
         meeting = self.selected()
         if meeting is None:
             return
+        ready, password = self.protection.read()
+        if not ready:
+            return
         subject = meeting.id
         suggested = f"{document.file_stem} {meeting.meeting_date:%Y-%m-%d}.pdf"
         if document.kind is None:
@@ -317,14 +331,16 @@ class MeetingsTab(QWidget):
         user, recipients = self.context.user, self.recipients.text()
 
         def work(_progress: ProgressCallback) -> Path:
-            return print_document(user, document, subject, path, recipients)
+            return print_document(user, document, subject, path, recipients, password)
 
         def done(saved: Path) -> None:
             self.saved.open_button.setVisible(True)
-            self.saved.show_saved(saved, document.title)
+            what = document.title + (" (protected with the password)" if password else "")
+            self.saved.show_saved(saved, what)
 
         self.context.operations.run(work, done, parent=self,
-                                    label=f"Producing {document.title.lower()} ...")
+                                    label=f"Producing {document.title.lower()} ...",
+                                    on_failure=self.protection.refused)
 
     def save_state(self) -> None:
         self.table.save_state()

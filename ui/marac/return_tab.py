@@ -1,6 +1,6 @@
 """MARAC > Return: the SafeLives quarterly data return for a span of meetings, previewed as
 the CSV will hold it, with the rolling cases per 10,000 adult females and the repeat rate;
-saved as CSV or XLSX."""
+saved as CSV or XLSX (the XLSX protected with a password when the user asks)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ui.context import AppContext
 from ui.incidents.dialogs import error_label
 from ui.marac.common import FileChooser, FileOpener, SavedFileBar, date_edit, read_date
 from ui.marac.models import ReturnModel
+from ui.password_protection import CSV_REFUSED, PasswordProtection
 from ui.widgets import RecordTable, uk_date
 
 
@@ -44,6 +45,10 @@ class ReturnTab(QWidget):
         self.xlsx_button = QPushButton("Save &XLSX...")
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
         self.error = error_label()
+        self.protection = PasswordProtection(
+            "Protect the XLSX fi&le with a password",
+            "Whoever opens the workbook will need the password (Excel's own encryption). Send "
+            "it to them by another route. A CSV file cannot be protected.")
         top = QHBoxLayout()
         for title, widget in (("Meetings &from:", self.first), ("&to:", self.last)):
             label = QLabel(title)
@@ -64,6 +69,7 @@ class ReturnTab(QWidget):
         self.saved = SavedFileBar(open_file)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.protection)
         layout.addWidget(self.error)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -139,6 +145,12 @@ class ReturnTab(QWidget):
         loaded = self.loaded
         if loaded is None:
             return
+        ready, password = self.protection.read()
+        if not ready:
+            return
+        if password is not None and kind == "csv":
+            self.protection.refuse(CSV_REFUSED)
+            return
         result = loaded.result
         suggested = f"MARAC return {result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}.{kind}"
         file_filter = "CSV files (*.csv)" if kind == "csv" else "Excel workbooks (*.xlsx)"
@@ -150,12 +162,13 @@ class ReturnTab(QWidget):
 
         def work(_progress: ProgressCallback) -> Path:
             # The return as it stands now, for the meetings previewed.
-            export_return(user, result.first, result.last, kind, path)
+            export_return(user, result.first, result.last, kind, path, password=password)
             return path
 
+        what = "The return" + (" (protected with the password)" if password else "")
         self.context.operations.run(
-            work, lambda saved: self.saved.show_saved(saved, "The return"), parent=self,
-            label="Saving the SafeLives return ...")
+            work, lambda saved: self.saved.show_saved(saved, what), parent=self,
+            label="Saving the SafeLives return ...", on_failure=self.protection.refused)
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -1,6 +1,7 @@
 """The Reports screen: the quarterly repeat-victimisation report (issue 5) with a preview of
-its summary table and trend, saved as PDF, workbook or incident list, or printed; and the
-figures CSV for any range of periods."""
+its summary table and trend, saved as PDF, workbook or incident list (each PDF or Excel file
+protected with a password when the user asks), or printed; and the figures CSV for any range
+of periods."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from scs_victims.reports.quarterly_data import QuarterSummary
 from scs_victims.services.dashboard import TrendPoint
 from ui.context import AppContext
 from ui.dashboard.trend_chart import TrendChart
+from ui.password_protection import CSV_REFUSED, PasswordProtection
 from ui.reports.figures_form import FiguresForm, buddy_label
 from ui.reports.jobs import ReportChoice, list_format
 from ui.reports.printing import ChoosePrinter, ask_printer, print_pdf
@@ -81,6 +83,11 @@ def narrow_heading(heading: str) -> str:
 def safe_name(label: str) -> str:
     """'2024/25 Q1' -> '2024-25-Q1', for a file name."""
     return label.replace("/", "-").replace(" ", "-")
+
+
+def protected(password: str | None) -> str:
+    """What a saved file's sentence adds when the file was protected."""
+    return "" if password is None else ", protected with the password"
 
 
 class PreviewTab(QWidget):
@@ -175,6 +182,11 @@ class ReportsPage(QWidget):
                        self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.protection = PasswordProtection(
+            "Protect saved PDF and Excel fi&les with a password",
+            "Whoever opens the report PDF, the workbook or an Excel incident list will need "
+            "the password (AES-256; Excel's own encryption for workbooks). Send it to them "
+            "by another route. A CSV file cannot be protected.")
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setAccessibleName("Report result")
@@ -189,6 +201,7 @@ class ReportsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.tabs)
         layout.addLayout(buttons)
+        layout.addWidget(self.protection)
         layout.addWidget(self.result)
         layout.addSpacing(8)
         layout.addWidget(self.figures)
@@ -210,6 +223,8 @@ class ReportsPage(QWidget):
             hidden += [self.pdf_button, self.workbook_button, self.print_button]
         if not user.can(Permission.EXPORT_INCIDENTS):
             hidden.append(self.list_button)
+        if not (user.can(Permission.PRODUCE_REPORTS) or user.can(Permission.EXPORT_INCIDENTS)):
+            hidden.append(self.protection)
         if not user.can(Permission.SEE_FIGURES):
             hidden.append(self.figures)
         for widget in hidden:
@@ -288,17 +303,21 @@ class ReportsPage(QWidget):
                 button.setEnabled(True)
             self.result.setText(done(value))
 
-        def failed(_error: BaseException) -> bool:
+        def failed(error: BaseException) -> bool:
             for button in actions:
                 button.setEnabled(True)
             self.result.setText("Nothing was saved.")
-            return False  # the operations layer shows the error
+            # A refused password shows on its field; the operations layer shows the rest.
+            return self.protection.refused(error)
 
         self.context.operations.run(work, succeeded, parent=self, label=label,
                                     on_failure=failed)
 
     def save_pdf(self) -> None:
         choice, user = self.choice(), self.context.user
+        ready, password = self.protection.read()
+        if not ready:
+            return
         chosen = self._ask_path(f"{self._report_name(choice)}.pdf", PDF_FILTER)
         if not chosen:
             return
@@ -306,11 +325,15 @@ class ReportsPage(QWidget):
         self._start(f"Making the {choice.quarter.label} report ...",
                     lambda progress: reports.print_quarterly_report(
                         user, choice.quarter, path, publish=choice.publish,
-                        progress=progress),
-                    lambda _path: f"Saved the {choice.quarter.label} report to {path}.")
+                        progress=progress, password=password),
+                    lambda _path: f"Saved the {choice.quarter.label} report to "
+                                  f"{path}{protected(password)}.")
 
     def save_workbook(self) -> None:
         choice, user = self.choice(), self.context.user
+        ready, password = self.protection.read()
+        if not ready:
+            return
         version = "-publication" if choice.publish else ""
         chosen = self._ask_path(f"figures-{safe_name(choice.quarter.label)}{version}.xlsx",
                                 XLSX_FILTER)
@@ -319,21 +342,32 @@ class ReportsPage(QWidget):
         path = Path(chosen)
         self._start("Writing the workbook ...",
                     lambda progress: reports.save_report_workbook(
-                        user, choice.quarter, path, publish=choice.publish, progress=progress),
-                    lambda _path: f"Saved the workbook to {path}.")
+                        user, choice.quarter, path, publish=choice.publish, progress=progress,
+                        password=password),
+                    lambda _path: f"Saved the workbook to {path}{protected(password)}.")
 
     def save_incident_list(self) -> None:
         quarter, user = self.choice().quarter, self.context.user
-        chosen = self._ask_path(f"incidents-{safe_name(quarter.label)}.csv", LIST_FILTER)
+        ready, password = self.protection.read()
+        if not ready:
+            return
+        suggested = "xlsx" if password is not None else "csv"
+        chosen = self._ask_path(f"incidents-{safe_name(quarter.label)}.{suggested}",
+                                LIST_FILTER)
         if not chosen:
             return
         path = Path(chosen)
+        if password is not None and path.suffix.lower() == ".csv":
+            self.protection.refuse(CSV_REFUSED)
+            self.result.setText("Nothing was saved.")
+            return
         # Every incident of the quarter, every crime type, CSV or XLSX by the file's ending.
         self._start("Writing the incident list ...",
                     lambda progress: reports.export_incident_list(
                         user, path, quarter.start, quarter.end, [], list_format(path),
-                        progress),
-                    lambda count: f"Saved {count:,} incidents of {quarter.label} to {path}.")
+                        progress, password=password),
+                    lambda count: f"Saved {count:,} incidents of {quarter.label} to "
+                                  f"{path}{protected(password)}.")
 
     def print_report(self) -> None:
         printer = self.choose_printer(self)
