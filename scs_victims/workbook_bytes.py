@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -94,7 +94,14 @@ def streamed_sheet(target: IO[bytes], title: str, layout: Callable[[Any], None],
         with archive.open(STREAMED_SHEET, "w", force_zip64=large) as entry:
             sheet._writer = WorksheetWriter(sheet, out=entry)
             sheet._writer.write_top()  # what the first append would do
-            yield sheet
+            try:
+                yield sheet
+            except BaseException:
+                # End the sheet's XML writers now, not when they are collected (which would
+                # complain): what they write goes into an archive to be thrown away.
+                with suppress(Exception):
+                    sheet.close()
+                raise
             sheet.close()
         sheet._scs_streamed = STREAMED_SHEET
         _finish(workbook, archive)

@@ -30,7 +30,7 @@ from scs_victims.services.dashboard import judge
 from scs_victims.settings import load_area, load_rules, save_area, save_rules
 from scs_victims.storage.database import Database, open_database
 from tests.conftest import SHARED_DATA
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import add_cli_admin, run_cli
 
 QUARTER = "2024/25 Q2"  # its year to date spans two quarters
 TODAY = date(2025, 6, 1)
@@ -295,9 +295,9 @@ def test_only_a_whole_quarter_is_accepted(medium: Database) -> None:
         render_quarterly_report(session, parse_period_label("2024/25"))
 
 
-@pytest.mark.usefixtures("medium")
-def test_the_command_line_writes_the_pdf(tmp_path: Path) -> None:
-    path = tmp_path / "medium.db"  # the copy the ``medium`` fixture made
+def test_the_command_line_writes_the_pdf(medium: Database, tmp_path: Path) -> None:
+    path = tmp_path / "medium.db"  # the copy the ``medium`` fixture made (open: kept plain)
+    add_cli_admin(medium)
     out = tmp_path / "q2.pdf"
     done = run_cli(tmp_path, "report", "quarterly", "--quarter", QUARTER, "--out", out,
                    "--publish", db=path)

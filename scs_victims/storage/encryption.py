@@ -49,7 +49,7 @@ def file_state(path: Path) -> FileState:
     try:
         with path.open("rb") as handle:
             header = handle.read(len(PLAIN_HEADER))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return FileState.MISSING
     if not header:
         return FileState.MISSING

@@ -66,7 +66,8 @@ def test_the_app_signs_in_again_after_sign_out(tmp_path: Path, qsettings: QSetti
     from ui.operations import Operations
 
     database = open_store(str(tmp_path / "sessions.db"))
-    users = [signed_in(database), signed_in(database), None]
+    assert database.database is not None  # a new, plain file until its first administrator
+    users = [signed_in(database.database), signed_in(database.database), None]
     built: list[str] = []
     monkeypatch.setattr(app_module, "sign_in_flow", lambda _db, _ops: users.pop(0))
     real_build = app_module.build_window
@@ -90,7 +91,7 @@ def test_the_app_signs_in_again_after_sign_out(tmp_path: Path, qsettings: QSetti
         assert guard.isActive() and reported == []
         assert code == 0
         assert built == ["window", "window"] and users == [None]
-        assert len(list_events(signed_in(database), AuditFilter(kind="sign_out"))) == 2
+        assert len(list_events(signed_in(database.database), AuditFilter(kind="sign_out"))) == 2
     finally:
         guard.stop()
         close_store(database)
