@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from scs_victims import __version__
 from scs_victims.actions.base import SignedIn
-from scs_victims.actions.opening import open_store, owner_only_from_now, schema_update_needed
+from scs_victims.actions.opening import (
+    explain_failure,
+    open_store,
+    owner_only_from_now,
+    schema_update_needed,
+)
 from scs_victims.actions.permissions import Permission
 from scs_victims.cli_accounts import (
     add_account_commands,
@@ -218,6 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place bugs become a sentence
+        explained = explain_failure(exc, f"The database {args.db or ''}".rstrip())
+        if explained is not None:
+            log.warning("Database failure in command %s: %s", args.command, explained.code)
+            _say(str(explained))
+            return EXIT_REFUSED
         log.exception("Unexpected error in command %s", args.command)
         if args.debug:
             raise

@@ -34,10 +34,11 @@ from scs_victims.errors import Bug
 
 # The one sheet of a streamed workbook, where openpyxl puts the first sheet.
 STREAMED_SHEET = "xl/worksheets/sheet1.xml"
-# An upper bound on one row's XML in a streamed sheet: more rows than the zip entry's 2 GiB
-# could hold (with room to spare) need Zip64 from the start, since the size is not known
-# until the end.
-ROW_BYTES_AT_MOST = 4_000
+# What one row's XML in a streamed sheet takes on average, generously (the incident list's
+# rows take about 1,000 bytes): more rows than a zip entry's 2 GiB could then hold need Zip64
+# from the start, since the size is only known at the end. At 2,000 bytes that is more rows
+# than Excel's 1,048,576, so no list that Excel can open is written with Zip64.
+ROW_BYTES_AT_MOST = 2_000
 
 
 class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl has no type hints

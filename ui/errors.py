@@ -11,6 +11,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from scs_victims.actions.opening import explain_failure
 from scs_victims.errors import Cancelled, ConcurrentChange, FileRefused, UserError
 from scs_victims.logs import LOG_FILE_NAME, log_folder
 
@@ -32,6 +33,9 @@ def describe(error: BaseException) -> tuple[str, str]:
         return str(error), ""
     if isinstance(error, Cancelled):
         return "Cancelled; nothing was changed.", ""
+    explained = explain_failure(error)
+    if explained is not None:
+        return str(explained), ""
     try:
         where = str(log_folder() / LOG_FILE_NAME)
     except OSError:
@@ -43,7 +47,7 @@ def describe(error: BaseException) -> tuple[str, str]:
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "SCS Victims") -> None:
     """Log (bugs only, with traceback) and show an error as a sentence with details folded."""
-    if not isinstance(error, UserError | Cancelled):
+    if not isinstance(error, UserError | Cancelled) and explain_failure(error) is None:
         log.error("Unexpected error", exc_info=(type(error), error, error.__traceback__))
     message, details = describe(error)
     box = QMessageBox(parent)

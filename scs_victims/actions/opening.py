@@ -26,10 +26,12 @@ from scs_victims.storage.database import (
     schema_update_needed,
 )
 from scs_victims.storage.encryption import FileState, clear_leftovers, file_state
+from scs_victims.storage.failures import explain as explain_failure
 from scs_victims.storage.files import owner_only_from_now
 from scs_victims.storage.keyring import keyring_path
 
-__all__ = ["BACKING_UP", "Database", "OpeningProgress", "Store", "close_store", "is_url",
+__all__ = ["BACKING_UP", "Database", "OpeningProgress", "Store", "close_store",
+           "explain_failure", "is_url",
            "open_store", "owner_only_from_now", "resolve_location", "schema_update_needed"]
 
 
