@@ -156,3 +156,14 @@ def test_restore_on_the_command_line(loaded: Path, tmp_path: Path) -> None:
     assert "Restored" in out
     refused = run_cli(tmp_path, "restore", tmp_path / "missing.db", db=loaded)
     assert refused.returncode == 1 and "no backup" in refused.stderr
+
+
+def test_leftovers_of_killed_work_are_wiped_at_the_next_opening(loaded: Path) -> None:
+    partial = loaded.parent / "backups" / "scs.20250101-000000.db.partial"
+    partial.write_bytes(b"half a copy")
+    (loaded.parent / "scs.db.encrypting").write_bytes(b"half an export")
+    (loaded.parent / "scs.db.plain-old").write_bytes(b"SQLite format 3\x00 plaintext")
+    open_store(loaded).close()
+    assert not partial.exists()
+    assert not (loaded.parent / "scs.db.encrypting").exists()
+    assert not (loaded.parent / "scs.db.plain-old").exists()

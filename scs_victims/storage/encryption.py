@@ -88,6 +88,10 @@ def clear_leftovers(path: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             _sibling(path, ENCRYPTING + suffix).unlink()
     wipe(_sibling(path, PLAIN_OLD))
+    backups = path.parent / "backups"
+    if backups.is_dir():  # half-made copies of a backup killed part-way (possibly plaintext)
+        for partial in backups.glob(f"{path.stem}.*.partial"):
+            wipe(partial)
     if file_state(path) is FileState.PLAIN and keyring_path(path).is_file():
         # The key file of a conversion that never swapped: the file is still plain.
         with contextlib.suppress(FileNotFoundError):
