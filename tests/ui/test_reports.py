@@ -252,7 +252,14 @@ def pdf_pages(path: Path, *, white: bool = False) -> int:
 
 def test_printing_sends_every_page_of_the_report(
         qtbot: Any, small_page: ReportsPage, empty_context: AppContext, tmp_path: Path,
-        errors: ErrorRecorder) -> None:
+        errors: ErrorRecorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def no_temporary_file(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the report must never be written to a temporary file")
+
+    for name in ("mkstemp", "NamedTemporaryFile", "TemporaryFile"):
+        monkeypatch.setattr(tempfile, name, no_temporary_file)
     with empty_context.user.database.session() as session:
         expected = render_quarterly_report(session, small_page.choice().quarter)
     (tmp_path / "expected.pdf").write_bytes(expected)

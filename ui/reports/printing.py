@@ -3,11 +3,19 @@ image, which is drawn to fit the printer's page."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QEventLoop,
+    QIODevice,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -18,6 +26,7 @@ from scs_victims.errors import UserError
 # Enough for sharp text; a page at the printer's own 1,200 dpi would take half a gigabyte.
 MAX_DPI = 300
 POINTS_PER_INCH = 72
+LOAD_TIMEOUT_S = 30
 
 # (parent) -> a printer the user has chosen and set up, or None when cancelled
 ChoosePrinter = Callable[[QWidget], QPrinter | None]
@@ -34,21 +43,26 @@ def ask_printer(parent: QWidget) -> QPrinter | None:
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, name: str) -> int:
-    """Print every page of ``pdf`` on ``printer``; returns how many pages were printed."""
-    # QPdfDocument reads a file synchronously; a temporary one is removed straight after.
-    handle, temporary = tempfile.mkstemp(suffix=".pdf", prefix="scs-print-")
+    """Print every page of ``pdf`` on ``printer``; returns how many pages were printed.
+
+    The document is read from memory: no copy of the report ever touches the disk."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(pdf)
-        document = QPdfDocument()
-        if document.load(temporary) != QPdfDocument.Error.None_:
+        document.load(buffer)  # reads in the background; its status says when it is done
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        while document.status() not in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
+            if time.monotonic() > deadline:
+                break
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if document.status() is not QPdfDocument.Status.Ready:
             raise UserError("The report could not be read back for printing.")
-        try:
-            return _paint(document, printer, name)
-        finally:
-            document.close()
+        return _paint(document, printer, name)
     finally:
-        os.unlink(temporary)
+        document.close()
+        buffer.close()
 
 
 def _paint(document: QPdfDocument, printer: QPrinter, name: str) -> int:
