@@ -187,6 +187,20 @@ def note_sign_in(session: Session, account_id: int) -> Account:
     return _account(user)
 
 
+def accept_proven(session: Session, name: str) -> Verdict:
+    """The account whose password has just been proven another way (it unwrapped the
+    encrypted database's key, with the same Argon2id cost): not verified a second time."""
+    user = _find(session, name)
+    if user is None:
+        return Verdict(None, known_name=False, disabled=False)
+    if user.disabled:
+        return Verdict(None, known_name=True, disabled=True)
+    user.failed_sign_ins = 0
+    user.last_sign_in_at = datetime.now()
+    session.flush()
+    return Verdict(_account(user), known_name=True, disabled=False)
+
+
 def _user(session: Session, name: str) -> User:
     user = _find(session, name)
     if user is None:

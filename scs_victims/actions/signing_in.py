@@ -78,10 +78,12 @@ def sign_in(store: Store | Database, name: str, password: str) -> SignedIn:
     (the audit log, and the account's count of failed sign-ins) and refused with a sentence."""
     login = os_login()
     failures: list[dict[str, str]] = []
+    proven = False  # the password already unwrapped the key: one Argon2id run, not two
     if isinstance(store, Store):
         if store.path is not None and keyring_path(store.path).is_file() and (
                 store.database is None or store.database.encrypted):
             database, failures = _unlocked(store, name, password)
+            proven = True
         else:
             assert store.database is not None
             database = store.database
@@ -96,7 +98,8 @@ def sign_in(store: Store | Database, name: str, password: str) -> SignedIn:
         if accounts.count_accounts(session) == 0:
             raise NoAccounts("This database has no user accounts yet: its first "
                              "administrator has to be created.")
-        verdict = accounts.check_password(session, name, password)
+        verdict = (accounts.accept_proven(session, name) if proven
+                   else accounts.check_password(session, name, password))
         if verdict.account is None:
             known = verdict.known_name
             actor = Actor(accounts.get_account(session, name).name if known else "unknown",

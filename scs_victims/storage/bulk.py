@@ -161,14 +161,37 @@ def stream_rows(connection: Connection, query: Executable, batch: int = 20_000
     its booleans), fetched in batches: a pass over many rows without per-row result objects,
     which cost more than the database's own work (0.4 s of 0.9 s for 200,000 rows). The
     query's parameters are bound by the dialect as usual."""
-    result = connection.execute(query)
+    with _reading_settings(connection):
+        result = connection.execute(query)
+        try:
+            # The DBAPI cursor under the result: its rows before SQLAlchemy's processing.
+            cursor = result.cursor
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        finally:
+            result.close()
+
+
+# A long read of an encrypted file keeps more pages decrypted in SQLite's cache: decrypting a
+# page again costs far more than copying it from the system's cache. `figures` on a million
+# incidents: 2.1-2.2 s with the usual 32 MB, 1.2-1.5 s with this (the cache is given back
+# after the read).
+ENCRYPTED_READ_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _reading_settings(connection: Connection) -> Iterator[None]:
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "sqlite" or type(driver).__module__.split(".")[0] != (
+            "sqlcipher3"):
+        yield
+        return
+    cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{ENCRYPTED_READ_CACHE_KIB}")
     try:
-        # The DBAPI cursor under the result: its rows before SQLAlchemy's processing.
-        cursor = result.cursor
-        while rows := cursor.fetchmany(batch):
-            yield from rows
+        yield
     finally:
-        result.close()
+        connection.exec_driver_sql(f"PRAGMA cache_size={cache_size}")
 
 
 class DeferredIndexes:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
 from scs_victims.storage.files import owner_only, private_folder
-from scs_victims.storage.keyring import key_pragma
+from scs_victims.storage.keyring import keyed
 
 log = logging.getLogger(__name__)
 
@@ -174,10 +174,7 @@ def connect_file(path: Path, key: bytes | None, *, read_only: bool = False) -> A
         return sqlite3.connect(target, uri=uri, check_same_thread=False)
     connection = sqlcipher3.connect(target, uri=uri, check_same_thread=False)
     try:
-        # SQLCipher writes its own complaints (a wrong key's failed page checks) to stderr;
-        # the error raised says what the user needs to know.
-        connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(key_pragma(key))
+        keyed(connection, key)
     except BaseException:
         connection.close()
         raise

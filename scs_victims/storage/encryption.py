@@ -30,7 +30,13 @@ import sqlcipher3
 
 from scs_victims.errors import DatabaseError
 from scs_victims.storage.files import owner_only
-from scs_victims.storage.keyring import Keyring, key_pragma, keyring_path, write_keyring
+from scs_victims.storage.keyring import (
+    CIPHER_PAGE_SIZE,
+    Keyring,
+    keyed,
+    keyring_path,
+    write_keyring,
+)
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 ENCRYPTING = ".encrypting"
@@ -134,6 +140,7 @@ def export_encrypted(plain: Path, target: Path, key: bytes) -> None:
         source.execute("PRAGMA cipher_log_level = NONE")
         source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target),
                                                                  f"x'{key.hex()}'"))
+        source.execute(f"PRAGMA encrypted.cipher_page_size = {CIPHER_PAGE_SIZE}")
         source.execute("SELECT sqlcipher_export('encrypted')")
         version = source.execute("PRAGMA main.user_version").fetchone()[0]
         source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
@@ -148,8 +155,7 @@ def export_encrypted(plain: Path, target: Path, key: bytes) -> None:
 def check_encrypted(path: Path, key: bytes, expected: dict[str, int] | None = None) -> None:
     connection = sqlcipher3.connect(str(path))
     try:
-        connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(key_pragma(key))
+        keyed(connection, key)
         result = connection.execute("PRAGMA integrity_check").fetchone()
         counts = _table_counts(connection)
     except sqlcipher3.DatabaseError as exc:

