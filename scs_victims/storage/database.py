@@ -27,6 +27,7 @@ from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, 
 from scs_victims.storage import migrate
 from scs_victims.storage.files import owner_only, private_folder
 from scs_victims.storage.keyring import keyed
+from scs_victims.storage.network import on_network_drive
 
 log = logging.getLogger(__name__)
 
@@ -264,14 +265,21 @@ for _driver in (sqlite3, sqlcipher3):
 
 
 def _sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
+    # On a network drive WAL does not work: a rollback journal with exclusive locking, and one
+    # connection at a time (an exclusive lock is held until the connection closes, so a
+    # second connection of ours would wait on the first).
+    network = on_network_drive(path)
+    options: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if network else {}
+    if network:
+        log.info("The database is on a network drive: rollback journal, exclusive locking")
     # hide_parameters: error messages (and so logs) must never carry names or addresses.
     if key is None:
-        engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True, **options)
     else:
         # The same SQLite dialect over SQLCipher's driver, each connection keyed first (before
         # the pragmas below: the key must come before the file is read).
         engine = create_engine(f"sqlite:///{path}", hide_parameters=True, module=sqlcipher3,
-                               creator=lambda: connect_file(path, key))
+                               creator=lambda: connect_file(path, key), **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -280,7 +288,11 @@ def _sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            if network:
+                cursor.execute("PRAGMA locking_mode=EXCLUSIVE")
+                cursor.execute("PRAGMA journal_mode=DELETE")
+            else:
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=10000")
