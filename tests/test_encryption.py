@@ -167,3 +167,22 @@ def test_leftovers_of_killed_work_are_wiped_at_the_next_opening(loaded: Path) ->
     assert not partial.exists()
     assert not (loaded.parent / "scs.db.encrypting").exists()
     assert not (loaded.parent / "scs.db.plain-old").exists()
+
+
+def test_a_second_person_is_told_who_has_the_file_open(loaded: Path, tmp_path: Path) -> None:
+    import json
+    import socket
+
+    from scs_victims.storage import presence
+
+    lock = presence.lock_path(loaded)
+    lock.write_text(json.dumps({"account": "ada", "computer": "PC-0142", "pid": 4242,
+                                "since": "2026-12-07T09:14:00"}))
+    refused = run_cli(tmp_path, "wards", "list", db=loaded)
+    assert refused.returncode == 1
+    assert "is in use by ada on PC-0142 since 09:14" in refused.stderr
+    # A lock left on this computer by a process that is gone is cleared.
+    lock.write_text(json.dumps({"account": "ada", "computer": socket.gethostname(),
+                                "pid": 2**22 + 7, "since": "2026-12-07T09:14:00"}))
+    _ok(run_cli(tmp_path, "wards", "list", db=loaded))
+    assert not lock.exists()  # released when the command closed the file

@@ -25,6 +25,7 @@ from scs_victims.actions.changes import Changed, OpChanges
 from scs_victims.actions.opening import Store
 from scs_victims.audit import Actor, acting_as, os_login, record
 from scs_victims.errors import FormInvalid, NoAccounts, SignInRefused
+from scs_victims.storage import presence
 from scs_victims.storage.database import Database, backup_sqlite_file, open_database
 from scs_victims.storage.encryption import convert
 from scs_victims.storage.keyring import (
@@ -110,6 +111,9 @@ def sign_in(store: Store | Database, name: str, password: str) -> SignedIn:
                 record(session, "sign_in_failed", "user", None, {"reason": reason})
             failure = SignInRefused(DISABLED if verdict.disabled and known else WRONG)
         else:
+            if database.path is not None:
+                # Refused, and nothing recorded, if someone else has the file open now.
+                presence.claim(database.path, verdict.account.name)
             with acting_as(Actor(verdict.account.name, verdict.account.id, login)):
                 record(session, "sign_in", "user", verdict.account.id, None)
             return SignedIn(database, verdict.account, login)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
-from scs_victims.storage import migrate
+from scs_victims.storage import migrate, presence
 from scs_victims.storage.files import owner_only, private_folder
 from scs_victims.storage.keyring import keyed
 from scs_victims.storage.network import on_network_drive
@@ -152,6 +152,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.path is not None:
+            presence.release(self.path)  # if this process had signed in to it
 
 
 def _is_unique_violation(exc: sa_exc.IntegrityError) -> bool:

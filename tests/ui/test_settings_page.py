@@ -266,3 +266,30 @@ def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
     assert [backups.index(0, column).data() for column in range(3)] == [
         "demo.20250101-101010.db", "01/01/2025 10:10", "5.0 MB"]
     assert backups.data(QModelIndex()) is None
+
+
+def test_a_backup_is_restored_from_the_database_tab(qtbot: Any, demo_context: AppContext,
+                                                    errors: ErrorRecorder) -> None:
+    from scs_victims.actions import users
+
+    page = shown_page(qtbot, demo_context)
+    tab = page.database
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, demo_context)
+    users.add_user(demo_context.user, "made-after", Role.OFFICER, "some-long-pass-1")
+    assert not tab.restore_button.isEnabled()  # nothing chosen yet
+    newest = max(range(tab.model.rowCount()), key=lambda row: tab.model.row_at(row).modified)
+    tab.table.selectRow(newest)
+    assert tab.restore_button.isEnabled()
+    asked: list[str] = []
+    tab.confirm = lambda _parent, question: asked.append(question) is None and False
+    qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "backed up first" in asked[0]
+    assert "made-after" in [a.name for a in users.list_users(demo_context.user)]
+    tab.confirm = lambda _parent, _question: True
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=20_000):
+        qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, demo_context)
+    assert errors.errors == []
+    assert tab.status.text().startswith("Restored ")
+    assert "made-after" not in [a.name for a in users.list_users(demo_context.user)]

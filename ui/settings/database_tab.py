@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from scs_victims.actions import maintenance
 from scs_victims.actions import settings as settings_actions
+from scs_victims.actions.maintenance import Restored
 from scs_victims.actions.permissions import Permission
 from scs_victims.errors import UserError
 from scs_victims.services.backups import BackupFile
@@ -31,6 +33,7 @@ from scs_victims.settings import IDLE_LOCK_MINUTES_MAX, IDLE_LOCK_MINUTES_MIN, S
 from ui.context import AppContext
 from ui.settings.labels import wrapped_label
 from ui.settings.models import BackupsModel
+from ui.widgets import uk_date_time
 
 FolderOpener = Callable[[Path], None]
 
@@ -40,11 +43,24 @@ def open_folder(folder: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
+# (parent, question) -> whether the user said yes; tests put their own answer in place.
+Confirm = Callable[[QWidget, str], bool]
+
+
+def ask_yes_no(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Restore a backup", question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class DatabaseTab(QWidget):
-    def __init__(self, context: AppContext, open_folder: FolderOpener = open_folder) -> None:
+    def __init__(self, context: AppContext, open_folder: FolderOpener = open_folder,
+                 confirm: Confirm | None = None) -> None:
         super().__init__()
         self.context = context
         self.open_folder = open_folder
+        self.confirm = confirm or ask_yes_no
         self.security: SecuritySettings | None = None
         self.location = QLineEdit(context.location)
         self.location.setReadOnly(True)
@@ -77,10 +93,18 @@ class DatabaseTab(QWidget):
         self.backup_button.clicked.connect(self.back_up)
         self.folder_button = QPushButton("&Open backups folder")
         self.folder_button.clicked.connect(self.show_folder)
+        self.restore_button = QPushButton("&Restore this backup...")
+        self.restore_button.setToolTip("Put the chosen backup back in place of the database "
+                                       "(the database as it is now is backed up first)")
+        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.setEnabled(False)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.restore_button.setEnabled(self._chosen_backup() is not None))
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.folder_button)
         buttons.addStretch(1)
         self.backups_note = wrapped_label("Backups are consistent copies made while the "
@@ -98,11 +122,11 @@ class DatabaseTab(QWidget):
         self.sees_backups = context.user.can(Permission.BACKUPS)
         if not self.sees_backups:
             for widget in (self.backups_note, self.table, self.backup_button,
-                           self.folder_button):
+                           self.folder_button, self.restore_button):
                 widget.setVisible(False)
             layout.addStretch(1)
         elif not self.is_file:
-            for button in (self.backup_button, self.folder_button):
+            for button in (self.backup_button, self.folder_button, self.restore_button):
                 button.setEnabled(False)
             self.status.setText("Backups of a server database are made on the server.")
 
@@ -207,6 +231,35 @@ class DatabaseTab(QWidget):
 
         self.context.operations.run(lambda _progress: maintenance.back_up(user), done,
                                     parent=self, on_failure=failed)
+
+    def _chosen_backup(self) -> BackupFile | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def restore(self) -> None:
+        chosen = self._chosen_backup()
+        if chosen is None:
+            return
+        question = (f"Put the backup of {uk_date_time(chosen.modified)} back in place of the "
+                    "database?\n\nThe database as it is now is backed up first; everything "
+                    "recorded since that backup will then be only in that copy.")
+        if not self.confirm(self, question):
+            return
+        user, path = self.context.user, chosen.path
+        self.status.setText("Restoring\u2026")
+
+        def done(restored: Restored) -> None:
+            self.status.setText(f"Restored {restored.backup.name}. The database as it was "
+                                f"just before is kept as {restored.safety_copy.path.name}.")
+            self.load_backups()
+
+        def failed(_error: BaseException) -> bool:
+            self.status.setText("Nothing was restored.")
+            return False  # the error handler says why
+
+        self.context.operations.run(lambda _progress: maintenance.restore_backup(user, path),
+                                    done, parent=self, on_failure=failed,
+                                    label="Restoring the backup \u2026")
 
     def show_folder(self) -> None:
         user = self.context.user
