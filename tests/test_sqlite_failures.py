@@ -3,6 +3,7 @@ busy, read-only, damaged, not a database; on the command line, exit 1 and nothin
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -51,3 +52,24 @@ def test_a_damaged_database_exits_1_with_a_sentence(tmp_path: Path) -> None:
     assert result.returncode == 1, result
     assert "Traceback" not in result.stderr and "Something went wrong" not in result.stderr
     assert str(db) in result.stderr or "database" in result.stderr
+
+
+def test_a_full_disk_or_a_read_only_folder_is_a_sentence() -> None:
+    import errno
+
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert isinstance(failures.explain(full), failures.DatabaseFull)
+    locked = PermissionError(errno.EACCES, "Permission denied", "/srv/scs.db.keys")
+    explained = failures.explain(locked)
+    assert isinstance(explained, failures.DatabaseReadOnly)
+    assert "/srv/scs.db.keys" in str(explained)
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
+                    reason="POSIX modes, and root may write anywhere (CI runs as root)")
+def test_a_read_only_folder_exits_1(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    result = run_cli(tmp_path, "init", db=folder / "scs.db", init=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr

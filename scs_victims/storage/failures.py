@@ -3,6 +3,8 @@ can act on. Everything else stays a bug."""
 
 from __future__ import annotations
 
+import errno
+
 from scs_victims.errors import DatabaseError
 
 # Primary result codes (the low byte of an extended code): sqlite.org/rescode.html.
@@ -44,8 +46,30 @@ def sqlite_code(error: BaseException) -> int | None:
     return None
 
 
+def _os_error(error: BaseException) -> OSError | None:
+    current: BaseException | None = error
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def explain(error: BaseException, where: str = "The database") -> DatabaseError | None:
-    """A sentence for an SQLite failure the user can do something about; None for others."""
+    """A sentence for an SQLite or file-system failure the user can do something about;
+    None for others."""
+    system = _os_error(error)
+    if system is not None:
+        if system.errno == errno.ENOSPC:
+            return DatabaseFull("The disk is full; nothing was changed. Free some space and "
+                                "try again.")
+        if system.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            name = f" ({system.filename})" if system.filename else ""
+            return DatabaseReadOnly(f"A file{name} cannot be written: it or its folder is "
+                                    "read-only, or belongs to someone else. Nothing was "
+                                    "changed.")
     code = sqlite_code(error)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy(f"{where} is busy with another program or window; nothing was "
