@@ -59,6 +59,16 @@ def build_window(user: SignedIn, settings: QSettings | None = None, *,
     return window
 
 
+def _cannot_start(error: Exception) -> int:
+    """Say why the app could not open (bugs are logged by the handler): exit 1 for what the
+    user can put right, 3 for a bug."""
+    if isinstance(error, UserError):
+        show_error(None, error, "SCS Victims cannot open the database")
+        return 1
+    show_error(None, error, "SCS Victims cannot start")
+    return 3
+
+
 def run(db: str | None = None) -> int:
     app = application()
     location = resolve_location(db)
@@ -73,20 +83,12 @@ def run(db: str | None = None) -> int:
         outcome, database = open_at_start(location, operations)
         if database is None:
             return 0 if outcome is Outcome.CANCELLED else 1
-    except UserError as error:
-        show_error(None, error, "SCS Victims cannot open the database")
-        return 1
     except Exception as error:  # noqa: BLE001 - shown as a sentence, logged with traceback
-        show_error(None, error, "SCS Victims cannot start")
-        return 3
+        return _cannot_start(error)
     try:
         return work_sessions(app, database, operations, load_demo=choice is FirstRunChoice.DEMO)
-    except UserError as error:
-        show_error(None, error, "SCS Victims cannot open the database")
-        return 1
     except Exception as error:  # noqa: BLE001 - shown as a sentence, logged with traceback
-        show_error(None, error, "SCS Victims cannot start")
-        return 3
+        return _cannot_start(error)
     finally:
         operations.cancel_all()
         operations.wait_for_done()

@@ -23,24 +23,7 @@ from scs_victims.domain.crime_types import CrimeType
 from scs_victims.services.incidents import DeletedIncident, FormInvalid, IncidentResult
 from ui.context import AppContext
 from ui.table_model import RowsTableModel
-from ui.widgets import uk_date, uk_date_time
-
-
-def mark_invalid(widget: QWidget, message: str | None) -> None:
-    """Highlight a field the core refused (a dynamic property the style sheet keys on) and
-    put the reason where assistive technology reads it."""
-    widget.setProperty("invalid", bool(message))
-    widget.setAccessibleDescription(message or "")
-    widget.setStyleSheet("[invalid=\"true\"] { border: 2px solid #c62828; }" if message else "")
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #c62828;")  # red error text: it also says what is wrong
-    label.setVisible(False)
-    return label
+from ui.widgets import error_label, mark_invalid, uk_date, uk_date_time
 
 
 class DeleteDialog(QDialog):

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from scs_victims.domain.dates import DateFormatError, parse_date_time
 from scs_victims.services.lookups import LikelyDuplicate
-from ui.incidents.dialogs import error_label, mark_invalid
 from ui.incidents.pickers import person_label
+from ui.widgets import error_label, mark_invalid
 
 Input = QLineEdit | QComboBox | QPlainTextEdit
 

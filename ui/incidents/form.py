@@ -41,11 +41,10 @@ from scs_victims.progress import ProgressCallback
 from scs_victims.services.incidents import FormInvalid, IncidentInput, IncidentResult
 from scs_victims.services.lookups import AddressMatch, LikelyDuplicate, PersonMatch
 from ui.context import AppContext
-from ui.incidents.dialogs import error_label
 from ui.incidents.fields import DuplicatesPanel, Field, as_form_text, calendar_button
 from ui.incidents.pickers import address_picker, person_label, person_picker, search_edit
 from ui.people.restricted import open_with_reason
-from ui.widgets import two_column_body, uk_date
+from ui.widgets import error_label, two_column_body, uk_date
 
 ConfirmDiscard = Callable[[QWidget], bool]
 

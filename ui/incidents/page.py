@@ -29,10 +29,10 @@ from scs_victims.domain.crime_types import CRIME_TYPES
 from scs_victims.domain.dates import DateFormatError, parse_date
 from scs_victims.services.incident_directory import IncidentQuery, WardChoice
 from ui.context import AppContext, IncidentFilter
-from ui.incidents.dialogs import DeleteDialog, RecentlyDeletedDialog, error_label, mark_invalid
+from ui.incidents.dialogs import DeleteDialog, RecentlyDeletedDialog
 from ui.incidents.form import open_incident_form
 from ui.incidents.model import COLUMN_INDEX, COLUMNS, IncidentsTableModel
-from ui.widgets import RecordTable, SearchBox, uk_date
+from ui.widgets import RecordTable, SearchBox, error_label, mark_invalid, uk_date
 
 _TYPE_NAMES = {"asb": "ASB", "burglary": "Burglary", "dv": "Domestic abuse"}
 # Shorter than the usual pause: a search's first page costs about 100 ms on a million
