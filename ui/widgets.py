@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scs_victims.domain.dates import DateFormatError, parse_date
+
 SEARCH_PAUSE_MS = 120  # after the last keystroke; the query itself must fit in the rest of 200
 
 
@@ -36,6 +38,25 @@ def mark_invalid(widget: QWidget, message: str | None) -> None:
     widget.setProperty("invalid", bool(message))
     widget.setAccessibleDescription(message or "")
     widget.setStyleSheet("[invalid=\"true\"] { border: 2px solid #c62828; }" if message else "")
+
+
+def read_dates(fields: tuple[tuple[QLineEdit, str], ...]
+               ) -> tuple[list[date | None], list[str]]:
+    """The dates typed in ``(field, name)`` pairs (None where blank) and a sentence for each
+    that is not a date; each wrong field is highlighted, each right one cleared."""
+    days: list[date | None] = []
+    problems: list[str] = []
+    for edit, name in fields:
+        text, day, problem = edit.text().strip(), None, None
+        if text:
+            try:
+                day = parse_date(text)
+            except DateFormatError:
+                problem = f"{name}: '{text}' is not a date (dd/mm/yyyy)."
+                problems.append(problem)
+        mark_invalid(edit, problem)
+        days.append(day)
+    return days, problems
 
 
 def error_label() -> QLabel:

@@ -9,10 +9,6 @@ from scs_victims.actions.base import SignedIn
 from scs_victims.storage.keyring import Keyring, read_keyring, write_keyring
 
 
-def encrypted(user: SignedIn) -> bool:
-    return user.database.encrypted and user.database.path is not None
-
-
 def update_keyring(user: SignedIn, change: Callable[[Keyring, bytes], None]) -> None:
     """Apply ``change(keyring, key)`` to the key file of the user's (encrypted) database."""
     database = user.database

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from scs_victims.actions.base import (
     Consulted,
@@ -126,10 +127,7 @@ def overview(user: SignedIn, today: date) -> Overview:
 
     year = period_containing(today, PeriodKind.FINANCIAL_YEAR)
 
-    def read(session: object) -> Overview:
-        from sqlalchemy.orm import Session
-
-        assert isinstance(session, Session)
+    def read(session: Session) -> Overview:
         count = session.scalar(select(func.count()).select_from(Incident)
                                .where(Incident.deleted_at.is_(None))) or 0
         rows = compute_figures(session, periods_between(year.start, today,

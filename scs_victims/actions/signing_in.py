@@ -12,10 +12,11 @@ key; disabling an account removes its wrapping.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from scs_victims import accounts
 from scs_victims.accounts import Account, Role
@@ -219,19 +220,11 @@ def _keyring_beside(backup: Path, keyring: Keyring) -> None:
     write_keyring(backup, keyring)
 
 
-def copy_keyring_beside(database: Path, backup: Path) -> None:
-    source = keyring_path(database)
-    if source.is_file():
-        shutil.copyfile(source, keyring_path(backup))
-
-
-def _holds_records(session: object) -> bool:
+def _holds_records(session: Session) -> bool:
     from sqlalchemy import exists, select
-    from sqlalchemy.orm import Session
 
     from scs_victims.storage.models import AuditEvent
 
-    assert isinstance(session, Session)
     return bool(session.scalar(select(exists().where(AuditEvent.id.is_not(None)))))
 
 

@@ -3,6 +3,8 @@ role. Nobody deletes an account: its audit trail stays attributable."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from scs_victims import accounts
 from scs_victims.accounts import Account, Role
 from scs_victims.actions import keys
@@ -34,22 +36,18 @@ def add_user(user: SignedIn, name: str, role: Role, password: str,
     return Changed(account, _CHANGED)
 
 
-def _refuse_last_admin(session: object, user: SignedIn, name: str) -> None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _refuse_last_admin(session: Session, name: str) -> None:
     target = accounts.get_account(session, name)
     if target.role is Role.ADMIN and not target.disabled and accounts.active_admins(
             session) <= 1:
         raise InputRefused(f"{target.name} is the only administrator left; make another "
                            "administrator first.")
-    del user
 
 
 @action(Permission.MANAGE_USERS)
 def disable_user(user: SignedIn, name: str) -> Changed[Account]:
     with writing(user) as session:
-        _refuse_last_admin(session, user, name)
+        _refuse_last_admin(session, name)
         account = accounts.set_disabled(session, name, True)
         record(session, "user", "user", account.id, {"disabled": account.name})
     keys.unwrap_for(user, account.name)  # it can no longer unlock the file
@@ -93,7 +91,7 @@ def reset_password(user: SignedIn, name: str, new_password: str) -> Changed[Acco
 def set_role(user: SignedIn, name: str, role: Role) -> Changed[Account]:
     with writing(user) as session:
         if role is not Role.ADMIN:
-            _refuse_last_admin(session, user, name)
+            _refuse_last_admin(session, name)
         account = accounts.set_role(session, name, role)
         record(session, "user", "user", account.id, {"role": role.value,
                                                      "account": account.name})

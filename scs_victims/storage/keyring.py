@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -188,10 +187,3 @@ def keyed(connection: Any, key: bytes) -> Any:
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw key: no derivation
     connection.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
     return connection
-
-
-def remove_keyring(database: Path) -> None:
-    try:
-        os.remove(keyring_path(database))
-    except FileNotFoundError:
-        pass

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from scs_victims.actions.audit_log import export_events, list_events, record_viewers, verify
 from scs_victims.audit_trail import SCREEN_LIMIT, AuditFilter, AuditRow, ChainCheck, Viewer
-from scs_victims.domain.dates import DateFormatError, parse_date
 from scs_victims.errors import UserError
 from ui.audit.model import (
     COL_KIND,
@@ -43,7 +42,7 @@ from ui.audit.model import (
     sorting_proxy,
 )
 from ui.context import AppContext
-from ui.widgets import RecordTable, error_label, mark_invalid, show_message
+from ui.widgets import RecordTable, error_label, mark_invalid, read_dates, show_message
 
 # The kinds of record most often asked about; any other can be typed.
 RECORD_KINDS = ("person", "incident", "marac_case", "meeting", "user")
@@ -219,18 +218,7 @@ class AuditPage(QWidget):
     def current_filter(self) -> AuditFilter | None:
         """What the controls ask for, or None (with the fields highlighted) when a date or
         the record is not right."""
-        problems: list[str] = []
-        days: list[date | None] = []
-        for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
-            text, day, problem = edit.text().strip(), None, None
-            if text:
-                try:
-                    day = parse_date(text)
-                except DateFormatError:
-                    problem = f"{name}: '{text}' is not a date (dd/mm/yyyy)."
-                    problems.append(problem)
-            mark_invalid(edit, problem)
-            days.append(day)
+        days, problems = read_dates(((self.date_from, "From"), (self.date_to, "To")))
         entity = self.entity_filter.currentText().strip() or None
         number = self.entity_id.text().strip()
         entity_id = int(number) if number.isdigit() else None

@@ -7,7 +7,6 @@ may not use are hidden (analysts list incidents, without names, and open none).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,13 +25,18 @@ from PySide6.QtWidgets import (
 from scs_victims.actions import lookups
 from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CRIME_TYPES
-from scs_victims.domain.dates import DateFormatError, parse_date
 from scs_victims.services.incident_directory import IncidentQuery, WardChoice
 from ui.context import AppContext, IncidentFilter
 from ui.incidents.dialogs import DeleteDialog, RecentlyDeletedDialog
 from ui.incidents.form import open_incident_form
 from ui.incidents.model import COLUMN_INDEX, COLUMNS, IncidentsTableModel
-from ui.widgets import RecordTable, SearchBox, error_label, mark_invalid, uk_date
+from ui.widgets import (
+    RecordTable,
+    SearchBox,
+    error_label,
+    read_dates,
+    uk_date,
+)
 
 _TYPE_NAMES = {"asb": "ASB", "burglary": "Burglary", "dv": "Domestic abuse"}
 # Shorter than the usual pause: a search's first page costs about 100 ms on a million
@@ -232,19 +236,7 @@ class IncidentsPage(QWidget):
 
     def current_query(self) -> IncidentQuery | None:
         """The query the controls describe, or None while a date is not a date."""
-        dates: list[date | None] = []
-        problems = []
-        for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
-            text = edit.text().strip()
-            day, problem = None, None
-            if text:
-                try:
-                    day = parse_date(text)
-                except DateFormatError:
-                    problem = f"{name}: '{text}' is not a date (dd/mm/yyyy)."
-                    problems.append(problem)
-            mark_invalid(edit, problem)
-            dates.append(day)
+        dates, problems = read_dates(((self.date_from, "From"), (self.date_to, "To")))
         self.date_error.setText(" ".join(problems))
         self.date_error.setVisible(bool(problems))
         if problems:
