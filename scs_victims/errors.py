@@ -129,3 +129,10 @@ class NoAccounts(UserError):
     """The database has no user accounts yet: its first administrator must be created."""
 
     code = "no_accounts"
+
+
+class ReadOnlyOpen(UserError):
+    """The database was opened read-only, someone else having it open: a change was asked
+    for and nothing was changed."""
+
+    code = "read_only"

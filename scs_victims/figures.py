@@ -142,6 +142,9 @@ def compute_figures(
         .where(Incident.deleted_at.is_(None), Incident.occurred_on >= first,
                Incident.occurred_on <= last,
                Incident.crime_type.in_([crime_type.value for crime_type in types]))
+        # SQLite would otherwise pick the crime type's index (an equality looks better than a
+        # range without statistics) and read a table page for each of the incidents.
+        .with_hint(Incident, "INDEXED BY ix_incidents_by_date", "sqlite")
     ))
     for crime_type, ward_id, subject_id, occurred_on, is_repeat in rows:
         period_index = bisect_right(starts, occurred_on) - 1

@@ -12,10 +12,9 @@ LOG_FILE_NAME = "scs-victims.log"
 
 def log_folder() -> Path:
     from scs_victims.storage.database import data_folder
+    from scs_victims.storage.files import private_folder
 
-    folder = data_folder() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(data_folder() / "logs")
 
 
 def configure_file_logging(level: int = logging.INFO) -> Path | None:
@@ -26,6 +25,9 @@ def configure_file_logging(level: int = logging.INFO) -> Path | None:
                                                        encoding="utf-8")
     except OSError:
         return None
+    from scs_victims.storage.files import owner_only
+
+    owner_only(path)  # an existing log from before; new ones are made under umask 077
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(level)

@@ -186,3 +186,73 @@ def test_a_second_person_is_told_who_has_the_file_open(loaded: Path, tmp_path: P
                                 "pid": 2**22 + 7, "since": "2026-12-07T09:14:00"}))
     _ok(run_cli(tmp_path, "wards", "list", db=loaded))
     assert not lock.exists()  # released when the command closed the file
+
+
+def _rewrite_with_page_size(path: Path, page_size: int) -> None:
+    """``path`` re-encrypted with the same key and ``page_size`` pages (as an earlier build
+    made them), its key file saying so."""
+    import json
+
+    import sqlcipher3
+
+    from scs_victims.storage.keyring import keyed, keyring_path
+
+    key = database_key(path)
+    copy = path.with_name("resized.db")
+    source = keyed(sqlcipher3.connect(str(path), isolation_level=None), key)
+    source.execute("ATTACH DATABASE ? AS resized KEY ?", (str(copy), f"x'{key.hex()}'"))
+    source.execute(f"PRAGMA resized.cipher_page_size = {page_size}")
+    source.execute("SELECT sqlcipher_export('resized')")
+    version = source.execute("PRAGMA main.user_version").fetchone()[0]
+    source.execute(f"PRAGMA resized.user_version = {int(version)}")
+    source.execute("DETACH DATABASE resized")
+    source.close()
+    os.replace(copy, path)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    raw = json.loads(keyring_path(path).read_bytes())
+    raw["cipher_page_size"] = page_size
+    keyring_path(path).write_bytes(json.dumps(raw).encode())
+
+
+def test_a_file_made_with_other_cipher_pages_opens_with_the_size_its_key_file_records(
+        loaded: Path, tmp_path: Path) -> None:
+    keyring = read_keyring(loaded)
+    assert keyring is not None and keyring.cipher_page_size == 16384  # recorded for new files
+    _rewrite_with_page_size(loaded, 4096)
+    out = tmp_path / "figures.csv"
+    _ok(run_cli(tmp_path, "figures", "--from", "2023-04-01", "--to", "2025-03-31", "--by",
+                "quarter", "--by-ward", "--format", "csv", "--out", out, db=loaded))
+    assert out.read_bytes() == (SHARED_DATA / "expected-figures-small.csv").read_bytes()
+    # Its backups are made with the same pages, and restore.
+    before = {path.name for path in (loaded.parent / "backups").iterdir()}
+    _ok(run_cli(tmp_path, "backup", db=loaded))
+    made = [path for path in (loaded.parent / "backups").iterdir()
+            if path.name not in before and path.suffix == ".db"]
+    assert len(made) == 1
+    _ok(run_cli(tmp_path, "restore", made[0], db=loaded))
+    _ok(run_cli(tmp_path, "check", db=loaded))
+
+
+def test_a_key_file_naming_an_impossible_page_size_is_a_sentence(loaded: Path,
+                                                                 tmp_path: Path) -> None:
+    import json
+
+    from scs_victims.storage.keyring import keyring_path
+
+    raw = json.loads(keyring_path(loaded).read_bytes())
+    raw["cipher_page_size"] = 3000
+    keyring_path(loaded).write_bytes(json.dumps(raw).encode())
+    result = run_cli(tmp_path, "check", db=loaded)
+    assert result.returncode == 1, result.stderr
+    assert "page size" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_on_windows_each_file_gets_an_access_list_admitting_its_user_alone() -> None:
+    # The command itself runs only on Windows (untested here); its arguments are checked.
+    from scs_victims.storage.files import windows_acl_command
+
+    assert windows_acl_command(Path("C:/data/scs.db"), "COUNCIL\\ada", folder=False) == [
+        "icacls", str(Path("C:/data/scs.db")), "/inheritance:r", "/grant:r", "COUNCIL\\ada:F",
+        "/q"]
+    assert windows_acl_command(Path("C:/data"), "ada", folder=True)[4] == "ada:(OI)(CI)F"

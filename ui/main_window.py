@@ -13,12 +13,14 @@ the app shows the sign-in window again, for the same or another user (``ui.app.r
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -148,7 +151,31 @@ class MainWindow(QMainWindow):
         self.body.setObjectName("windowBody")
         self.body.addWidget(splitter)
         self.body.addWidget(self.lock_panel)
-        self.setCentralWidget(self.body)
+        self.read_only_notice: QLabel | None = None
+        if self.context.user.read_only:
+            self.setCentralWidget(self._under_read_only_notice(self.body))
+        else:
+            self.setCentralWidget(self.body)
+
+    def _under_read_only_notice(self, body: QWidget) -> QWidget:
+        """Someone else has the file open: said above everything, for as long as it lasts."""
+        user = self.context.user
+        notice = QLabel(
+            f"<b>Read-only.</b> This database is in use by {escape(user.in_use_by or '')}: "
+            "you can look at records (each look is recorded as usual) but not change them. "
+            "To make changes, close it and open it again once they have finished.")
+        notice.setObjectName("readOnlyNotice")
+        notice.setAccessibleName("Open read-only")
+        notice.setWordWrap(True)
+        notice.setFrameShape(QFrame.Shape.StyledPanel)
+        notice.setContentsMargins(8, 4, 8, 4)
+        self.read_only_notice = notice
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(notice)
+        layout.addWidget(body, 1)
+        return central
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
                 tip: str = "", allowed: bool = True) -> QAction:
@@ -366,11 +393,14 @@ class MainWindow(QMainWindow):
             parent=self, label="Loading the demo borough (synthetic people) ...")
 
     def update_title(self) -> None:
-        def show(area_name: str) -> None:
-            self.setWindowTitle(f"SCS Victims \u2014 {area_name} \u2014 {self.context.location}")
-
         user = self.context.user
-        self.setWindowTitle(f"SCS Victims \u2014 {self.context.location}")
+        read_only = " \u2014 read-only" if user.read_only else ""
+
+        def show(area_name: str) -> None:
+            self.setWindowTitle(f"SCS Victims \u2014 {area_name} \u2014 {self.context.location}"
+                                f"{read_only}")
+
+        self.setWindowTitle(f"SCS Victims \u2014 {self.context.location}{read_only}")
         self.context.operations.run(lambda _progress: settings_actions.area(user).area_name,
                                     show, parent=self)
 

@@ -9,6 +9,10 @@ not allow it. Inside, an action opens exactly one unit of work:
   ``print``, ``export``) written to the audit log before the result is handed back, so nobody
   sees a record without it being recorded.
 
+A user who signed in read-only (someone else has the file open: ``storage.presence``) is
+refused every change with ``ReadOnlyOpen`` before it starts; their consultations are still
+recorded (``recording`` writes events only, and is allowed).
+
 Sessions never leave this layer: actions return plain data, and writes return ``Changed``
 (the value and an ``OpChanges``).
 """
@@ -29,7 +33,7 @@ from scs_victims import accounts
 from scs_victims.accounts import Account, Role
 from scs_victims.actions.permissions import Permission, allows
 from scs_victims.audit import Actor, acting_as, os_login, record
-from scs_victims.errors import ConcurrentChange, NotAllowed
+from scs_victims.errors import ConcurrentChange, NotAllowed, ReadOnlyOpen
 from scs_victims.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,13 @@ class SignedIn:
     login: str | None = field(default_factory=os_login)
     # Restricted people this sign-in has opened with a reason (break glass): asked once.
     glass_broken: set[int] = field(default_factory=set)
+    # Who else had the file open when this sign-in opened it read-only ("ada on PC-0142
+    # since 09:14"); None for an ordinary sign-in.
+    in_use_by: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.in_use_by is not None
 
     @property
     def name(self) -> str:
@@ -155,9 +166,28 @@ def _check_still_allowed(session: Session, user: SignedIn) -> None:
             require(user, running[1], running[0])
 
 
-def confirm_account(user: SignedIn) -> None:
+def refuse_read_only(user: SignedIn) -> None:
+    """Refuse a change before it starts when ``user`` opened the database read-only."""
+    if user.in_use_by is not None:
+        raise ReadOnlyOpen(f"This database is open read-only because it is in use by "
+                           f"{user.in_use_by}; nothing was changed. Close it and open it "
+                           "again once they have finished.")
+
+
+def refuse_changes(user: SignedIn) -> None:
+    """Refuse a change before it starts when ``user`` opened the database read-only, or the
+    file has been found damaged (``storage.damage``: nothing more is written into it until
+    a backup is restored)."""
+    refuse_read_only(user)
+    user.database.refuse_writes_if_damaged()
+
+
+def confirm_account(user: SignedIn, *, writes: bool = True) -> None:
     """For work that opens its own sessions (imports, backups, the demo borough): the account
-    is still enabled, and its role current, before the work starts."""
+    is still enabled, and its role current, before the work starts; work that ``writes`` is
+    refused to a read-only sign-in."""
+    if writes:
+        refuse_changes(user)
     with user.database.session() as session:
         _check_still_allowed(session, user)
 
@@ -165,7 +195,19 @@ def confirm_account(user: SignedIn) -> None:
 @contextmanager
 def writing(user: SignedIn, stop: Callable[[], bool] | None = None) -> Iterator[Session]:
     """One unit of work as ``user``: commits when the block ends, rolls back if it raises."""
+    refuse_changes(user)
     with acting_as(user.actor), user.database.session(stop=stop, immediate=True) as session:
+        _check_still_allowed(session, user)
+        yield session
+
+
+@contextmanager
+def recording(user: SignedIn) -> Iterator[Session]:
+    """A transaction that only records events (``record``, ``note``) about what the user
+    did without changing anything: a backup made, a search run over a list the screen
+    holds, a reason given to open a restricted record. Allowed to a read-only sign-in, like
+    the consultations ``consult`` records."""
+    with acting_as(user.actor), user.database.session(immediate=True) as session:
         _check_still_allowed(session, user)
         yield session
 

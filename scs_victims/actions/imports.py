@@ -52,7 +52,7 @@ def check_incidents(user: SignedIn, /, path: Path, *, mapping: ColumnMapping | N
                     progress: ProgressCallback = no_progress, **options: Any) -> ImportSummary:
     """What importing ``path`` would do, every row checked as the import checks it, with
     nothing written (so nothing audited)."""
-    confirm_account(user)
+    confirm_account(user, writes=False)
     with acting_as(user.actor):
         return incident_import.check_incidents(user.database, path, mapping=mapping,
                                                progress=progress, **options)

@@ -16,6 +16,8 @@ from scs_victims.actions.base import (
     action,
     confirm_account,
     consult,
+    recording,
+    refuse_read_only,
     writing,
 )
 from scs_victims.actions.changes import EVERYTHING, Changed, OpChanges
@@ -57,7 +59,7 @@ def recompute(user: SignedIn, progress: ProgressCallback = no_progress) -> Chang
 @action(Permission.MAINTAIN)
 def check_file(user: SignedIn) -> list[str]:
     """What SQLite's integrity check finds; an empty list means the file is sound."""
-    confirm_account(user)
+    confirm_account(user, writes=False)
     return user.database.integrity_problems()
 
 
@@ -66,9 +68,9 @@ def back_up(user: SignedIn) -> Changed[BackupFile]:
     """A checked copy of the live database in its backups folder (the last five are kept)."""
     from scs_victims.services.backups import back_up_now
 
-    confirm_account(user)
+    confirm_account(user, writes=False)  # a copy: allowed to a read-only sign-in too
     backup = back_up_now(user.database)
-    with writing(user) as session:
+    with recording(user) as session:
         record(session, "backup", "database", None, {"file": backup.path.name})
     return Changed(backup, OpChanges(backups=True))
 
@@ -84,17 +86,20 @@ def restore_backup(user: SignedIn, backup: Path) -> Changed[Restored]:
     """Put ``backup`` back in place of the live database, after checking it and backing up
     the live one. Everything recorded since the backup was made is then only in that copy
     (the audit says so)."""
-    from scs_victims.services.backups import back_up_now
+    from scs_victims.services.backups import back_up_now, keep_damaged_copy
     from scs_victims.storage.restore import check_backup, restore_into
 
-    confirm_account(user)
+    # Restoring is the cure for a damaged file: refused read-only, never for the damage.
+    refuse_read_only(user)
+    confirm_account(user, writes=False)
     revision = check_backup(user.database, backup)
-    safety = back_up_now(user.database)
+    damaged = user.database.damaged_since is not None
+    safety = keep_damaged_copy(user.database) if damaged else back_up_now(user.database)
     restore_into(user.database, backup)
     with writing(user) as session:
         record(session, "restore", "database", None,
                {"backup": backup.name, "backup_revision": revision,
-                "copy_of_the_replaced_database": safety.path.name})
+                "copy_of_the_replaced_database": safety.path.name, "was_damaged": damaged})
     return Changed(Restored(backup, safety), EVERYTHING)
 
 
@@ -102,7 +107,7 @@ def restore_backup(user: SignedIn, backup: Path) -> Changed[Restored]:
 def backups(user: SignedIn) -> list[BackupFile]:
     from scs_victims.services.backups import list_backups
 
-    confirm_account(user)
+    confirm_account(user, writes=False)
     return list_backups(user.database)
 
 

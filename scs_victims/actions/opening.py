@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scs_victims.errors import DatabaseError
+from scs_victims.storage.damage import clear_damage
 from scs_victims.storage.database import (
     BACKING_UP,
     Database,
@@ -66,6 +67,8 @@ def open_store(location: str | os.PathLike[str] | None, progress: OpeningProgres
     if path.parent.is_dir() and not path.is_dir():
         clear_leftovers(path)
     state = file_state(path) if not path.is_dir() else FileState.MISSING
+    if state is FileState.MISSING:
+        clear_damage(path)  # a mark left by a file that has been deleted since
     if state is FileState.ENCRYPTED:
         return Store(os.fspath(path), path)
     if state is FileState.UNKNOWN:

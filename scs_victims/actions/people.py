@@ -21,7 +21,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from scs_victims.actions.base import Consulted, SignedIn, action, consult, note, writing
+from scs_victims.actions.base import (
+    Consulted,
+    SignedIn,
+    action,
+    consult,
+    note,
+    recording,
+    writing,
+)
 from scs_victims.actions.changes import RECORDS, Changed, OpChanges
 from scs_victims.actions.permissions import Permission
 from scs_victims.domain.crime_types import CrimeType
@@ -147,7 +155,7 @@ def list_people(user: SignedIn, today: date | None = None) -> PeopleDirectory:
 def record_search(user: SignedIn, kind: str, shown: int) -> None:
     """Record a search the screen ran over the list it holds (``kind``: what was searched
     by, e.g. "people by name"; ``shown``: how many people it showed)."""
-    with writing(user) as session:
+    with recording(user) as session:
         note(session, searched(kind, shown))
 
 
@@ -216,7 +224,7 @@ def break_glass(user: SignedIn, person_id: int, reason: str) -> None:
     if not text:
         raise FormInvalid({"reason": "Say why you need to open this record (it is kept in "
                                      "the audit log)."})
-    with writing(user) as session:
+    with recording(user) as session:  # only the reason is written
         summary = person_summary(session, person_id)
         group = {summary.root_id, *summary.member_ids}
         if not hidden_people(session, group,

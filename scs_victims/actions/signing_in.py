@@ -8,10 +8,16 @@ records. Signing in to an encrypted database unwraps its key with the password
 (``storage.keyring``) before anything is read; a wrong password is noted in the key file and
 moved into the audit log at the next sign-in. Changing or resetting a password re-wraps the
 key; disabling an account removes its wrapping.
+
+Someone else having the file open refuses the sign-in (``InUse``, naming them); asked with
+``read_only``, it opens the file without claiming it, and every change is then refused
+(``actions.base``). Where that is not possible (a network drive, or a file this version
+would have to update first) ``InUse.read_only_possible`` says so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +27,19 @@ from sqlalchemy.orm import Session
 from scs_victims import accounts
 from scs_victims.accounts import Account, Role
 from scs_victims.actions import keys
-from scs_victims.actions.base import Consulted, SignedIn, action, writing
+from scs_victims.actions.base import Consulted, SignedIn, action, recording, writing
 from scs_victims.actions.changes import Changed, OpChanges
 from scs_victims.actions.opening import Store
 from scs_victims.audit import Actor, acting_as, os_login, record
 from scs_victims.errors import FormInvalid, NoAccounts, SignInRefused
 from scs_victims.storage import presence
-from scs_victims.storage.database import Database, backup_sqlite_file, open_database
+from scs_victims.storage.database import (
+    Database,
+    OpeningProgress,
+    backup_sqlite_file,
+    open_database,
+    schema_update_needed,
+)
 from scs_victims.storage.encryption import convert
 from scs_victims.storage.keyring import (
     Keyring,
@@ -37,6 +49,7 @@ from scs_victims.storage.keyring import (
     read_keyring,
     write_keyring,
 )
+from scs_victims.storage.presence import InUse  # also for the front ends
 
 WRONG = "The user name or password is not right; nothing was opened."
 DISABLED = "This account is disabled; ask an administrator to enable it."
@@ -52,8 +65,11 @@ def has_accounts(store: Store | Database) -> bool:
         return accounts.count_accounts(session) > 0
 
 
-def _unlocked(store: Store, name: str, password: str) -> tuple[Database, list[dict[str, str]]]:
-    """The encrypted database opened with the key ``password`` unwraps (migrated if need be),
+def _unlocked(store: Store, name: str, password: str, read_only: bool,
+              progress: OpeningProgress | None, stop: Callable[[], bool] | None
+              ) -> tuple[Database, list[dict[str, str]]]:
+    """The encrypted database opened with the key ``password`` unwraps (migrated if need be:
+    ``progress`` hears how far, ``stop`` ends it with ``Cancelled``, the file as it was),
     and the failed unlocks noted since the last sign-in."""
     assert store.path is not None
     keyring = read_keyring(store.path)
@@ -66,25 +82,68 @@ def _unlocked(store: Store, name: str, password: str) -> tuple[Database, list[di
         write_keyring(store.path, keyring)
         raise
     if store.database is None or store.database.key != key:
+        _refuse_if_in_use(store.path, key, read_only)
         if store.database is not None:
             store.database.close()
-        store.database = open_database(store.path, key=key)
+            store.database = None
+        store.database = open_database(store.path, key=key, progress=progress, stop=stop)
     failures = keyring.take_failures()
     if failures:
         write_keyring(store.path, keyring)
     return store.database, failures
 
 
-def sign_in(store: Store | Database, name: str, password: str) -> SignedIn:
+def _refuse_if_in_use(path: Path, key: bytes, read_only: bool) -> None:
+    """Before the file is opened (and perhaps updated): refused at once when someone else
+    has it open, unless a read-only look is asked for and possible. A file this version
+    would have to update is not updated under someone else's feet, even to read it."""
+    refusal = presence.in_use(path)
+    if refusal is None:
+        return
+    if refusal.read_only_possible and schema_update_needed(path, key):
+        raise InUse(f"{path.name} is in use by {refusal.holder.described}, and this version "
+                    "of SCS Victims has to update it before opening it, even read-only. Ask "
+                    "them to close it, then try again; nothing was opened.", refusal.holder,
+                    read_only_possible=False)
+    if not (read_only and refusal.read_only_possible):
+        raise refusal
+
+
+def _claim(path: Path, account: Account, read_only: bool) -> str | None:
+    """Claim the file for ``account``; with ``read_only``, when someone else has it open,
+    who they are instead (the file then stays theirs)."""
+    try:
+        presence.claim(path, account.name)
+    except InUse as refusal:
+        if not (read_only and refusal.read_only_possible):
+            raise
+        if account.must_change_password:
+            raise InUse(f"{path.name} is in use by {refusal.holder.described}, and your "
+                        "password has to be changed before you can work, which cannot be "
+                        "done read-only. Ask them to close it, then try again; nothing was "
+                        "opened.", refusal.holder, read_only_possible=False) from None
+        return refusal.holder.described
+    return None
+
+
+def sign_in(store: Store | Database, name: str, password: str, *, read_only: bool = False,
+            progress: OpeningProgress | None = None,
+            stop: Callable[[], bool] | None = None) -> SignedIn:
     """The account, once its password is verified; a failure is recorded for administrators
-    (the audit log, and the account's count of failed sign-ins) and refused with a sentence."""
+    (the audit log, and the account's count of failed sign-ins) and refused with a sentence.
+
+    Refused with ``InUse`` when someone else has the file open; with ``read_only`` (after
+    that refusal, when it says it is possible) the user is signed in read-only instead, or
+    as usual if the file has been closed meanwhile. Opening an encrypted file may update it
+    for this version first: ``progress`` hears how far, and ``stop`` ends it with
+    ``Cancelled``, the file as it was."""
     login = os_login()
     failures: list[dict[str, str]] = []
     proven = False  # the password already unwrapped the key: one Argon2id run, not two
     if isinstance(store, Store):
         if store.path is not None and keyring_path(store.path).is_file() and (
                 store.database is None or store.database.encrypted):
-            database, failures = _unlocked(store, name, password)
+            database, failures = _unlocked(store, name, password, read_only, progress, stop)
             proven = True
         else:
             assert store.database is not None
@@ -112,12 +171,14 @@ def sign_in(store: Store | Database, name: str, password: str) -> SignedIn:
                 record(session, "sign_in_failed", "user", None, {"reason": reason})
             failure = SignInRefused(DISABLED if verdict.disabled and known else WRONG)
         else:
-            if database.path is not None:
-                # Refused, and nothing recorded, if someone else has the file open now.
-                presence.claim(database.path, verdict.account.name)
+            # Refused, and nothing recorded, if someone else has the file open now (unless
+            # a read-only look was asked for).
+            in_use_by = (_claim(database.path, verdict.account, read_only)
+                         if database.path is not None else None)
             with acting_as(Actor(verdict.account.name, verdict.account.id, login)):
-                record(session, "sign_in", "user", verdict.account.id, None)
-            return SignedIn(database, verdict.account, login)
+                record(session, "sign_in", "user", verdict.account.id,
+                       {"read_only": True} if in_use_by is not None else None)
+            return SignedIn(database, verdict.account, login, in_use_by=in_use_by)
     raise failure  # raised after the block, so the record of the failure is committed
 
 
@@ -249,7 +310,7 @@ def change_own_password(user: SignedIn, current: str, new: str) -> Changed[Passw
 @action(None)
 def unlock(user: SignedIn, password: str) -> None:
     """Open the window again after the idle lock: the same password as at sign-in."""
-    with writing(user) as session:
+    with recording(user) as session:
         verdict = accounts.check_password(session, user.name, password)
         if verdict.account is not None:
             record(session, "unlock", "user", user.account.id, None)

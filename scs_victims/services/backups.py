@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scs_victims.errors import DatabaseError
 from scs_victims.storage.database import Database
-from scs_victims.storage.files import write_bytes_privately
+from scs_victims.storage.files import private_folder, write_bytes_privately
 from scs_victims.storage.keyring import keyring_path
 
 FOLDER_NAME = "backups"
@@ -73,5 +73,25 @@ def back_up_now(database: Database, now: datetime | None = None) -> BackupFile:
         source = keyring_path(database.path)
         if source.is_file():
             write_bytes_privately(keyring_path(target), source.read_bytes())
+    stat = target.stat()
+    return BackupFile(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)
+
+
+def keep_damaged_copy(database: Database, now: datetime | None = None) -> BackupFile:
+    """A byte-for-byte copy of a damaged live file (and its ``-wal``), kept before a backup
+    replaces it: the backup API cannot copy a damaged file, and support may still recover
+    something from it. It stays encrypted when the file is."""
+    backups_folder(database)
+    assert database.path is not None
+    private_folder(database.path.parent / FOLDER_NAME)
+    target = free_backup_path(database.path, "damaged", now=now)
+    database.engine.dispose()  # nothing of ours writes to the file while it is copied
+    for suffix in ("", "-wal"):
+        source = database.path.with_name(database.path.name + suffix)
+        if source.is_file():
+            copy = target.with_name(target.name + suffix)
+            write_bytes_privately(copy, source.read_bytes())
+    if database.encrypted and keyring_path(database.path).is_file():
+        write_bytes_privately(keyring_path(target), keyring_path(database.path).read_bytes())
     stat = target.stat()
     return BackupFile(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)

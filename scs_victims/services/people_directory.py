@@ -9,7 +9,7 @@ Cost: one query, read as a stream: the live incidents aggregated by their victim
 (people merged into another count for the survivor), joined onto the root people, so that
 Python holds nothing per victim beyond the row it builds. A date range cannot be answered
 from per-person aggregates, so ``people_with_incidents_between`` asks the database (range
-read on ``ix_incidents_occurred_on_crime_type``).
+read on ``ix_incidents_by_date``).
 
 Choices of ours:
 

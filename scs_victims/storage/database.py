@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scs_victims.errors import Bug, Cancelled, ConcurrentChange, DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate, presence
+from scs_victims.storage.damage import clear_damage, damage_noted, note_damage
+from scs_victims.storage.failures import SQLITE_CORRUPT, DatabaseDamaged, sqlite_code
 from scs_victims.storage.files import owner_only, private_folder
-from scs_victims.storage.keyring import keyed
+from scs_victims.storage.keyring import cipher_page_size, keyed
 from scs_victims.storage.network import on_network_drive
 
 log = logging.getLogger(__name__)
@@ -121,11 +123,15 @@ class Database:
             if stop is not None and _is_interrupted(exc) and stop():
                 raise Cancelled from exc
             if not _is_busy(exc):
+                self._note_if_damaged(exc)
                 raise
             raise ConcurrentChange(
                 "The database is busy with another change; nothing was saved. Try again in a "
                 "moment."
             ) from exc
+        except sa_exc.DatabaseError as exc:  # SQLite reports damage as a DatabaseError
+            self._note_if_damaged(exc)
+            raise
 
     @contextmanager
     def _stopping(self, session: Session, stop: Callable[[], bool] | None) -> Iterator[None]:
@@ -143,12 +149,42 @@ class Database:
         return backup_sqlite_file(self.path, target, key=self.key)
 
     def integrity_problems(self) -> list[str]:
-        """What ``PRAGMA integrity_check`` reports; an empty list means the file is sound."""
+        """What ``PRAGMA integrity_check`` reports; an empty list means the file is sound.
+        The file is marked damaged, or the mark removed, accordingly (``storage.damage``)."""
         if not self.is_sqlite:
             return []
-        with self.engine.connect() as connection:
-            rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-        return [] if rows == ["ok"] else [str(row) for row in rows]
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        except sa_exc.DatabaseError as exc:
+            if sqlite_code(exc) != SQLITE_CORRUPT:
+                raise
+            rows = ["one of its pages cannot be read (damaged, or changed by another program)"]
+        problems = [] if rows == ["ok"] else [str(row) for row in rows]
+        if self.path is not None:
+            if problems:
+                note_damage(self.path, len(problems))
+            else:
+                clear_damage(self.path)
+        return problems
+
+    @property
+    def damaged_since(self) -> datetime | None:
+        """When the file was found damaged, if it is marked so (``storage.damage``)."""
+        return damage_noted(self.path) if self.path is not None else None
+
+    def refuse_writes_if_damaged(self) -> None:
+        """Refuse a write (``DatabaseDamaged``) while the file is marked damaged."""
+        found = self.damaged_since
+        if found is not None:
+            raise DatabaseDamaged(
+                f"{self.path} was found damaged on {found:%d/%m/%Y at %H:%M}; nothing was "
+                "written to it. Restore the latest backup (Settings, or 'scs-victims restore'),"
+                " or ask your support team.")
+
+    def _note_if_damaged(self, error: BaseException) -> None:
+        if self.path is not None and sqlite_code(error) == SQLITE_CORRUPT:
+            note_damage(self.path, 1)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -169,15 +205,18 @@ def _is_interrupted(exc: sa_exc.OperationalError) -> bool:
     return isinstance(exc.orig, _OPERATIONAL_ERRORS) and "interrupted" in str(exc.orig)
 
 
-def connect_file(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
+def connect_file(path: Path, key: bytes | None, *, read_only: bool = False,
+                 page_size: int | None = None) -> Any:
     """A DB-API connection to the file: SQLCipher with ``key`` set before anything else, or
-    the standard module for a plain file. Every opening of the file goes through here."""
+    the standard module for a plain file. Every opening of the file goes through here.
+    An encrypted file is read with the page size its key file records, unless ``page_size``
+    says (a new copy of another file)."""
     target, uri = (f"file:{path}?mode=ro", True) if read_only else (str(path), False)
     if key is None:
         return sqlite3.connect(target, uri=uri, check_same_thread=False)
     connection = sqlcipher3.connect(target, uri=uri, check_same_thread=False)
     try:
-        keyed(connection, key)
+        keyed(connection, key, page_size or cipher_page_size(path))
     except BaseException:
         connection.close()
         raise
@@ -457,7 +496,7 @@ def backup_sqlite_file(source: Path, target: Path, *, progress: OpeningProgress 
     src = connect_file(source, key, read_only=True)
     try:
         partial.unlink(missing_ok=True)  # left by a process killed while copying
-        dst = connect_file(partial, key)
+        dst = connect_file(partial, key, page_size=cipher_page_size(source) if key else None)
         owner_only(partial)
         try:
             src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step_done)

@@ -94,6 +94,7 @@ def clear_leftovers(path: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             _sibling(path, ENCRYPTING + suffix).unlink()
     wipe(_sibling(path, PLAIN_OLD))
+    wipe(_sibling(path, ".restoring"))  # a restore killed part-way (storage.restore)
     backups = path.parent / "backups"
     if backups.is_dir():  # half-made copies of a backup killed part-way (possibly plaintext)
         for partial in backups.glob(f"{path.stem}.*.partial"):

@@ -37,6 +37,11 @@ VERSION = 1
 # argon2-cffi's defaults (RFC 9106's second recommended option), as for password hashes.
 KDF = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 MAX_FAILURES_KEPT = 1000
+# Pages of 16 KB rather than SQLCipher's 4 KB: a page is decrypted and its HMAC checked as a
+# whole, so long reads cost a quarter of the checks. Every connection to an encrypted file
+# must use the page size it was made with, so the key file records it: a later version may
+# choose another size for new files and still open these.
+CIPHER_PAGE_SIZE = 16384
 
 
 def new_key() -> bytes:
@@ -75,6 +80,7 @@ class Keyring:
     # Accounts whose wrapping was removed when they were disabled: named only so that a
     # sign-in can say so (nothing here opens anything).
     disabled: list[str] = field(default_factory=list)
+    cipher_page_size: int = CIPHER_PAGE_SIZE
 
     # Wrapping and unwrapping -------------------------------------------------------------
 
@@ -134,7 +140,8 @@ class Keyring:
     def to_json(self) -> bytes:
         return json.dumps({"format": FORMAT, "version": VERSION, "database_id": self.database_id,
                            "accounts": self.wrappings, "failures": self.failures,
-                           "disabled": self.disabled},
+                           "disabled": self.disabled,
+                           "cipher_page_size": self.cipher_page_size},
                           indent=1, sort_keys=True).encode("utf-8")
 
 
@@ -160,7 +167,29 @@ def read_keyring(database: Path) -> Keyring | None:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise DatabaseError(f"{path} is not an SCS Victims key file.")
     return Keyring(str(raw.get("database_id", "")), dict(raw.get("accounts") or {}),
-                   list(raw.get("failures") or []), list(raw.get("disabled") or []))
+                   list(raw.get("failures") or []), list(raw.get("disabled") or []),
+                   _page_size(raw.get("cipher_page_size", CIPHER_PAGE_SIZE), path))
+
+
+def _page_size(value: object, path: Path) -> int:
+    if isinstance(value, int) and value in PAGE_SIZES:
+        return value
+    raise DatabaseError(f"{path} names a page size this version cannot open; restore the key "
+                        "file from the backups folder or ask your support team.")
+
+
+# The page sizes SQLCipher accepts (a power of two from 512 bytes to 64 KB).
+PAGE_SIZES = frozenset(2 ** n for n in range(9, 17))
+
+
+def cipher_page_size(database: Path) -> int:
+    """The page size the encrypted file at ``database`` was made with (from its key file);
+    the current size for a file that has none yet (one being made now)."""
+    try:
+        keyring = read_keyring(database)
+    except DatabaseError:
+        return CIPHER_PAGE_SIZE  # the key file's own error is reported where it is read
+    return CIPHER_PAGE_SIZE if keyring is None else keyring.cipher_page_size
 
 
 def write_keyring(database: Path, keyring: Keyring) -> Path:
@@ -171,13 +200,8 @@ def write_keyring(database: Path, keyring: Keyring) -> Path:
     return path
 
 
-# Pages of 16 KB rather than SQLCipher's 4 KB: a page is decrypted and its HMAC checked as a
-# whole, so long reads cost a quarter of the checks (`figures` on a million incidents: 0.95
-# against 1.2 s). Every connection to an encrypted file must say the same.
-CIPHER_PAGE_SIZE = 16384
 
-
-def keyed(connection: Any, key: bytes) -> Any:
+def keyed(connection: Any, key: bytes, page_size: int = CIPHER_PAGE_SIZE) -> Any:
     """Key a fresh SQLCipher connection before anything else reads the file."""
     if len(key) != KEY_BYTES:
         raise ValueError("a database key is 32 bytes")
@@ -185,5 +209,7 @@ def keyed(connection: Any, key: bytes) -> Any:
     # error raised says what the user needs to know.
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw key: no derivation
-    connection.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
+    if page_size not in PAGE_SIZES:
+        raise ValueError("not a page size SQLCipher accepts")
+    connection.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
     return connection

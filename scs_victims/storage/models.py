@@ -193,7 +193,9 @@ class Incident(Base):
         ),
         Index("ix_incidents_subject_order", "crime_type", "subject_id", "occurred_on"),
         _only_set("ix_incidents_perpetrator_id", "perpetrator_id"),
-        Index("ix_incidents_occurred_on_crime_type", "occurred_on", "crime_type"),
+        # Covers what the figures read, so that they come from the index alone (0009).
+        Index("ix_incidents_by_date", "occurred_on", "crime_type", "ward_id", "subject_id",
+              "is_repeat", "deleted_at"),
         # Only the few deleted incidents are indexed: "Recently deleted" reads them without
         # scanning the table, and imports pay nothing for it.
         Index("ix_incidents_deleted_at", "deleted_at",

@@ -4,8 +4,12 @@ PC-0142 since 09:14" instead of two copies of the app writing one file.
 
 A lock left by a process that crashed on the same computer (its process is gone) is cleared.
 The same process may open the file again (the desktop app signs in again after signing
-out). A second opener is refused rather than given a read-only view: every look at a record
-is written to the audit log, which a read-only copy could not do.
+out). A second opener is refused (``InUse``), and may then open the file read-only: it does
+not claim the lock, and the actions refuse every change (``actions.base.writing``). Views
+stay audited: on a local disk the file is in WAL mode, where a second process appends its
+``view`` and ``search`` events safely beside the first one's writes. On a network drive
+there is no read-only open: the holder's exclusive lock keeps every other connection out,
+readers included.
 """
 
 from __future__ import annotations
@@ -19,13 +23,10 @@ from datetime import datetime
 from pathlib import Path
 
 from scs_victims.errors import DatabaseError
+from scs_victims.storage import network
 from scs_victims.storage.files import write_bytes_privately
 
 SUFFIX = ".inuse"
-
-
-class InUse(DatabaseError):
-    code = "in_use"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,25 @@ class Holder:
     computer: str
     pid: int
     since: datetime
+
+    @property
+    def described(self) -> str:
+        """"ada on PC-0142 since 09:14" (and the day, when it was not today)."""
+        day = ("" if self.since.date() == datetime.now().date()
+               else f" on {self.since:%d/%m/%Y}")
+        return f"{self.account} on {self.computer} since {self.since:%H:%M}{day}"
+
+
+class InUse(DatabaseError):
+    """Someone else has the file open: ``holder`` says who, where and since when;
+    ``read_only_possible`` whether it may be opened read-only meanwhile."""
+
+    code = "in_use"
+
+    def __init__(self, message: str, holder: Holder, read_only_possible: bool) -> None:
+        super().__init__(message)
+        self.holder = holder
+        self.read_only_possible = read_only_possible
 
 
 def lock_path(database: Path) -> Path:
@@ -74,19 +94,29 @@ def holder(database: Path) -> Holder | None:
         return None
 
 
-def claim(database: Path, account: str) -> None:
-    """Note that ``account`` has the file open here, unless someone else has it open now."""
+def in_use(database: Path) -> InUse | None:
+    """The refusal a second opener gets now, or None when nobody else has the file open
+    (nobody, this process, or a process on this computer that has gone)."""
     current = holder(database)
     here = _computer()
-    if current is not None and not (current.computer == here and current.pid == os.getpid()):
-        stale = current.computer == here and not _alive(current.pid)
-        if not stale:
-            day = ("" if current.since.date() == datetime.now().date()
-                   else f" on {current.since:%d/%m/%Y}")
-            raise InUse(f"{database.name} is in use by {current.account} on "
-                        f"{current.computer} since {current.since:%H:%M}{day}. Ask them to "
-                        "close it, then try again; nothing was opened.")
-    data = {"account": account, "computer": here, "pid": os.getpid(),
+    if current is None or (current.computer == here and current.pid == os.getpid()):
+        return None
+    if current.computer == here and not _alive(current.pid):
+        return None  # left by a crash: cleared by the next claim
+    shared = network.on_network_drive(database)
+    why = (" It is on a network drive, where only one person at a time can have it open."
+           if shared else "")
+    return InUse(f"{database.name} is in use by {current.described}. Ask them to close it, "
+                 f"then try again; nothing was opened.{why}", current,
+                 read_only_possible=not shared)
+
+
+def claim(database: Path, account: str) -> None:
+    """Note that ``account`` has the file open here, unless someone else has it open now."""
+    refusal = in_use(database)
+    if refusal is not None:
+        raise refusal
+    data = {"account": account, "computer": _computer(), "pid": os.getpid(),
             "since": datetime.now().isoformat(timespec="seconds")}
     write_bytes_privately(lock_path(database), json.dumps(data).encode("utf-8"))
 

@@ -3,19 +3,27 @@
 The backup is checked first (it opens with this database's key, passes SQLite's integrity
 check, and its schema is one this version knows); the live database is backed up; then the
 backup's pages are copied into the live file with SQLite's backup API (one transaction: a
-kill leaves the live file as it was), and the schema is brought up to date.
+kill leaves the live file as it was), and the schema is brought up to date. A file marked
+damaged (``storage.damage``) is kept as a byte copy instead, and replaced whole.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3
 
 from scs_victims.errors import DatabaseError, DatabaseTooNew
 from scs_victims.storage import migrate
-from scs_victims.storage.database import Database, _bring_up_to_date, connect_file
-from scs_victims.storage.encryption import FileState, file_state
+from scs_victims.storage.damage import clear_damage
+from scs_victims.storage.database import (
+    Database,
+    _bring_up_to_date,
+    backup_sqlite_file,
+    connect_file,
+)
+from scs_victims.storage.encryption import FileState, file_state, wipe
 
 
 def check_backup(database: Database, backup: Path) -> str:
@@ -54,6 +62,12 @@ def restore_into(database: Database, backup: Path) -> None:
     if database.path is None:
         raise DatabaseError("A server database is restored on the server.")
     database.engine.dispose()  # no connection of ours holds the file while it is replaced
+    if database.damaged_since is not None:
+        _replace_damaged_file(database.path, backup, database.key)
+        database.engine.dispose()
+        clear_damage(database.path)
+        _bring_up_to_date(database, backup_first=False)
+        return
     source = connect_file(backup, database.key, read_only=True)
     try:
         target = connect_file(database.path, database.key)
@@ -65,4 +79,21 @@ def restore_into(database: Database, backup: Path) -> None:
     finally:
         source.close()
     database.engine.dispose()
+    clear_damage(database.path)
     _bring_up_to_date(database, backup_first=False)
+
+
+RESTORING = ".restoring"
+
+
+def _replace_damaged_file(path: Path, backup: Path, key: bytes | None) -> None:
+    """A damaged file cannot be written into page by page (SQLite stops at its damage): a
+    checked copy of the backup is made beside it and takes its name. The damaged file's own
+    copy has been kept in ``backups/`` first; its ``-wal`` goes before the rename, since
+    SQLite would apply its frames to the restored file."""
+    copy = path.with_name(path.name + RESTORING)
+    wipe(copy)  # left by a restore killed part-way
+    backup_sqlite_file(backup, copy, key=key)
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(copy, path)

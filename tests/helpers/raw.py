@@ -40,3 +40,15 @@ def copy_database(source: Path, target: Path) -> Path:
     if keyring_path(source).is_file():
         shutil.copyfile(keyring_path(source), keyring_path(target))
     return target
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    """The rows of every table of the file at ``path``, by table."""
+    connection = connect(path)
+    try:
+        tables = [row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                for table in tables}
+    finally:
+        connection.close()

@@ -62,6 +62,15 @@ def errors() -> ErrorRecorder:
 
 
 @pytest.fixture
+def operations(qtbot: Any, errors: ErrorRecorder) -> Iterator[Operations]:
+    """An operations layer of its own (dialogs shown before the main window exists)."""
+    del qtbot
+    ops = Operations(errors)
+    yield ops
+    ops.wait_for_done()
+
+
+@pytest.fixture
 def qsettings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 

@@ -30,13 +30,6 @@ NEW_PASSWORD = "another-synthetic-5678"
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-@pytest.fixture
-def operations(qtbot: Any, errors: ErrorRecorder) -> Any:
-    del qtbot
-    ops = Operations(errors)
-    yield ops
-    ops.wait_for_done()
-
 
 def _invalid(widget: Any) -> bool:
     return bool(widget.property("invalid"))
