@@ -36,6 +36,8 @@ from scs_victims.domain.dates import DateFormatError, parse_date
 from scs_victims.domain.periods import PeriodKind, period_containing
 from scs_victims.domain.rates import format_rate
 from scs_victims.errors import Cancelled, FileRefused, UserError
+from scs_victims.importing.csv_source import summarise
+from scs_victims.importing.profile import Kind, Profile, load_profile
 from scs_victims.logs import configure_file_logging
 
 if TYPE_CHECKING:
@@ -81,12 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_commands = imports.add_subparsers(dest="import_kind", required=True, metavar="KIND",
                                              parser_class=_Parser)
     incidents = import_commands.add_parser("incidents", help="import an incident extract")
-    incidents.add_argument("file", type=Path, metavar="FILE.csv")
-    incidents.add_argument("--skip-invalid", action="store_true",
-                           help="import the valid rows and write the others to a rejects file")
-    incidents.add_argument("--rejects", type=Path, metavar="OUT.csv",
-                           help="where --skip-invalid writes rejected rows "
-                           "(default: FILE-rejects.csv beside the input)")
+    _add_import_options(incidents)
 
     figures = commands.add_parser("figures", help="repeat victimisation figures")
     figures.add_argument("--from", dest="first", type=_date, required=True, metavar="DATE")
@@ -135,6 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help="a CSV file (UTF-8, Windows-1252 or UTF-16) or an Excel workbook")
+    parser.add_argument("--profile", type=Path, metavar="P.toml",
+                        help="how another system's columns and values map onto ours "
+                        "(an import profile: see formats.md)")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="import the valid rows and write the others to a rejects file")
+    parser.add_argument("--rejects", type=Path, metavar="OUT.csv",
+                        help="where --skip-invalid writes rejected rows "
+                        "(default: FILE-rejects.csv beside the input)")
+
+
 def _add_export_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     export = commands.add_parser("export", help="lists for analysts")
     export_commands = export.add_subparsers(dest="export_kind", required=True, metavar="KIND",
@@ -170,14 +180,8 @@ def _add_marac_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     marac = commands.add_parser("marac", help="MARAC referrals and the SafeLives return")
     marac_commands = marac.add_subparsers(dest="marac_command", required=True,
                                           metavar="ACTION", parser_class=_Parser)
-    marac_import = marac_commands.add_parser("import", help="import MARAC referrals from CSV")
-    marac_import.add_argument("file", type=Path, metavar="FILE.csv")
-    marac_import.add_argument("--skip-invalid", action="store_true",
-                              help="import the valid rows and write the others to a rejects "
-                              "file")
-    marac_import.add_argument("--rejects", type=Path, metavar="OUT.csv",
-                              help="where --skip-invalid writes rejected rows "
-                              "(default: FILE-rejects.csv beside the input)")
+    marac_import = marac_commands.add_parser("import", help="import MARAC referrals")
+    _add_import_options(marac_import)
     marac_return = marac_commands.add_parser("return",
                                              help="the SafeLives quarterly MARAC data return")
     marac_return.add_argument("--from", dest="first", type=_date, required=True,
@@ -251,7 +255,7 @@ def _say(message: str, stream: TextIO | None = None) -> None:
 
 def _print_row_errors(exc: FileRefused) -> None:
     for error in exc.errors[:MAX_ERRORS_SHOWN]:
-        _say(f"  {error}")
+        _say(f"  {error.for_terminal()}")
     shown = min(len(exc.errors), MAX_ERRORS_SHOWN)
     if exc.total > shown:
         _say(f"  ... and {exc.total - shown} more.")
@@ -356,7 +360,7 @@ def _wards(user: SignedIn, args: argparse.Namespace) -> int:
 
 def _mention_unknown_columns(columns: list[str]) -> None:
     if columns:
-        _say(f"Columns ignored (not known): {', '.join(columns)}.", sys.stdout)
+        _say(f"Columns ignored (not known): {summarise(columns)}.", sys.stdout)
 
 
 class _ProgressLine:
@@ -386,12 +390,22 @@ def _report_import(file_name: str, summary: ImportSummary, noun: str) -> int:
     _say(f"Imported {file_name}{encoding}: {summary.imported} new {noun}, "
          f"{summary.unchanged} already present and unchanged, {summary.rejected} rejected.",
          sys.stdout)
+    for column, rows in summary.skipped.items():
+        what = "of other crime types " if column == "crime_type" else ""
+        why = "" if column == "crime_type" else f" (their value for {column})"
+        _say(f"{rows:,} row{'s' if rows != 1 else ''} {what}left out by the profile{why}.",
+             sys.stdout)
     if summary.rejects_path is not None:
         _say(f"Rejected rows were written to {summary.rejects_path}.", sys.stdout)
         for error in summary.errors[:MAX_ERRORS_SHOWN]:
-            _say(f"  {error}")
+            _say(f"  {error.for_terminal()}")
     _mention_unknown_columns(summary.unknown_columns)
     return EXIT_OK
+
+
+def _profile(args: argparse.Namespace, kind: Kind) -> Profile | None:
+    """The ``--profile`` file, checked before any row is read."""
+    return None if args.profile is None else load_profile(args.profile, kind)
 
 
 def _import(user: SignedIn, args: argparse.Namespace) -> int:
@@ -400,7 +414,8 @@ def _import(user: SignedIn, args: argparse.Namespace) -> int:
     progress = _ProgressLine(f"Importing {args.file.name}")
     try:
         summary = import_incidents(user, args.file, skip_invalid=args.skip_invalid,
-                                   rejects_path=args.rejects, progress=progress).value
+                                   rejects_path=args.rejects, progress=progress,
+                                   profile=_profile(args, "incidents")).value
     finally:
         progress.finish()
     return _report_import(args.file.name, summary, "incidents")
@@ -544,7 +559,8 @@ def _marac_import(user: SignedIn, args: argparse.Namespace) -> int:
     progress = _ProgressLine(f"Importing {args.file.name}")
     try:
         summary = import_referrals(user, args.file, skip_invalid=args.skip_invalid,
-                                   rejects_path=args.rejects, progress=progress).value
+                                   rejects_path=args.rejects, progress=progress,
+                                   profile=_profile(args, "marac-referrals")).value
     finally:
         progress.finish()
     return _report_import(args.file.name, summary, "MARAC referrals")

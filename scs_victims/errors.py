@@ -6,6 +6,7 @@ anything else is a bug: it is logged with its traceback and the user sees a gene
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -61,6 +62,31 @@ class RowError:
         if self.column:
             return f"row {self.row}: {self.column}: {self.reason}"
         return f"row {self.row}: {self.reason}"
+
+    def for_terminal(self, label: str | None = None) -> str:
+        """The message with the cell values it quotes hidden unless harmless (see
+        ``shown_on_terminal``): a column shifted by one puts an address where a date
+        belongs, and a terminal's scroll-back or a pasted log must not hold it.
+        ``label`` names the column as the user's file does (an import profile)."""
+        reason = _QUOTED.sub(lambda quoted: quoted[0] if shown_on_terminal(quoted[1])
+                             else "(value not shown)", self.reason)
+        column = label or self.column
+        return f"row {self.row}: {column}: {reason}" if column else f"row {self.row}: {reason}"
+
+
+# A value quoted in a row error: 'text' (the text may hold apostrophes, as in O'Brien).
+_QUOTED = re.compile(r"'(.*?)'(?=\s|$|[,;:.)])")
+# Values that say nothing about a person: dates and times, numbers, and references and
+# codes with at least one digit and no spaces ("N1", "ASB/2024/000123").
+_HARMLESS = re.compile(r"[0-9][0-9/:.\- T]{0,24}|(?=[^ ]*[0-9])[A-Za-z0-9/_\-.]{1,40}")
+_HARMLESS_WORDS = frozenset({"asb", "burglary", "dv", "police", "council", "housing", "health",
+                             "self", "other", "partner", "ex-partner", "family", "y", "n",
+                             "yes", "no", "true", "false", "male", "female", "unknown"})
+
+
+def shown_on_terminal(value: str) -> bool:
+    """Whether a cell's value may be echoed in a message on the terminal."""
+    return bool(_HARMLESS.fullmatch(value)) or value.strip().casefold() in _HARMLESS_WORDS
 
 
 class FileRefused(InputRefused):

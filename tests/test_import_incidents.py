@@ -438,6 +438,62 @@ def test_same_reference_with_a_different_field_is_a_conflict(database: Database,
     assert incidents_by_reference(database)["K-2"].occurred_on == date(2024, 5, 1)
 
 
+# What an import made before case_ref and hate_motivated existed stored for these rows (the
+# checker of that version computed them): the new columns must not change a row without them.
+OLD_CONTENT_HASHES = {"OLD-B1": "638a1b3716a700319a7b81757f88d0d36fbe4ec9",
+                      "OLD-D1": "aad5761b8edbe88fd3601114f746c606f114aa0b",
+                      "OLD-A1": "6c14bf77b6d9ef80f5b4d43b808a6f28febf78a5"}
+NEW_COLUMNS = ["case_ref", "hate_motivated"]
+
+
+def test_a_file_imported_before_the_new_columns_reimports_unchanged(
+        database: Database, tmp_path: Path) -> None:
+    rows = [burglary("OLD-B1"), dv("OLD-D1"), asb("OLD-A1")]
+    old_file = write_csv(tmp_path / "old.csv", rows)
+    first = run(database, old_file)
+    assert first.imported == 3
+    stored = incidents_by_reference(database)
+    assert {reference: incident.content_hash for reference, incident in stored.items()} == \
+        OLD_CONTENT_HASHES
+    assert all(incident.case_ref is None and incident.hate_motivated is None
+               for incident in stored.values())
+    before = stored_records(database)
+    for path in (old_file, write_csv(tmp_path / "blank-new-columns.csv", rows,
+                                     header=[*HEADER, *NEW_COLUMNS])):
+        summary = run(database, path)
+        assert (summary.imported, summary.unchanged, summary.rejected) == (0, 3, 0)
+        assert summary.unknown_columns == []
+    assert stored_records(database) == before
+    # CHOICE (README): a row that now says more than was stored is another row, a conflict.
+    summary = run(database, write_csv(tmp_path / "hate.csv", [
+        *rows[:2], {**rows[2], "hate_motivated": "N"}], header=[*HEADER, *NEW_COLUMNS]),
+        skip_invalid=True)
+    assert (summary.unchanged, summary.conflicts) == (2, 1)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "checking-process"])
+def test_case_ref_and_hate_motivated_are_imported(database: Database, tmp_path: Path,
+                                                  parallel: bool) -> None:
+    path = write_csv(tmp_path / "new.csv", [
+        asb("N-1", case_ref=" ASB/2024/17 ", hate_motivated="Yes"),
+        asb("N-2", case_ref="ASB/2024/17", hate_motivated="0"),
+        dv("N-3", hate_motivated="")], header=[*HEADER, *NEW_COLUMNS])
+    summary = run(database, path, parallel=parallel)
+    assert summary.imported == 3
+    stored = {reference: (incident.case_ref, incident.hate_motivated)
+              for reference, incident in incidents_by_reference(database).items()}
+    assert stored == {"N-1": ("ASB/2024/17", True), "N-2": ("ASB/2024/17", False),
+                      "N-3": (None, None)}
+    again = run(database, path, parallel=parallel)
+    assert (again.imported, again.unchanged) == (0, 3)
+    error = refused(database, write_csv(tmp_path / "bad.csv", [
+        asb("N-4", hate_motivated="maybe", case_ref="C" * 101)],
+        header=[*HEADER, *NEW_COLUMNS]))
+    assert error_strings(error.errors) == [
+        "row 2: case_ref: is longer than 100 characters",
+        "row 2: hate_motivated: 'maybe' is not Y or N (also Yes/No, True/False, 1/0)"]
+
+
 @pytest.mark.parametrize("batch_rows", [2000, 1], ids=["one-batch", "batch-per-row"])
 def test_reference_twice_in_one_file_is_an_error_on_the_second_row(
         database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,11 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from scs_victims.domain.dates import DateFormatError, parse_date_time
+from scs_victims.domain.yes_no import parse_yes_no
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.incident_rows import (
     INCIDENT_COLUMNS,
+    IncidentDraft,
     ParsedIncident,
     RowChecker,
+    check_incident,
     fingerprint,
 )
 from scs_victims.importing.incidents import ImportSummary, import_incidents
@@ -85,6 +89,8 @@ GOOD: dict[str, list[str]] = {
     "relationship": ["", "partner", "Ex-Partner"],
     "source": ["", "police", "Council"],
     "description": ["", "text", "multi\nline, \"quoted\""],
+    "case_ref": ["", "ASB-CASE-1", " asb-case-1 "],
+    "hate_motivated": ["", "Y", "no", "1", "False"],
 }
 assert set(GOOD) == set(INCIDENT_COLUMNS)
 
@@ -248,8 +254,47 @@ def test_row_checker_never_raises(columns: list[str], data: st.DataObject, wards
         assert result.reported_on is None or result.reported_on >= result.occurred_on
         assert len(result.content_hash()) == 40
         # The checker puts its fingerprint's text together from parts: it must be exactly
-        # the fingerprint of the fields up to the description.
-        assert result.fingerprint == fingerprint(tuple(result)[:22])
+        # the fingerprint of its meaning, which is the fields up to the description (as
+        # before case_ref and hate_motivated existed) unless either of those is given.
+        assert result.fingerprint == fingerprint(result.meaning())
+        if result.case_ref is None and result.hate_motivated is None:
+            assert result.fingerprint == fingerprint(tuple(result)[:22])
     else:
         assert result and all(error.row == number and error.column in HEADER
                               for error in result)
+
+
+def _typed(column: str, cell: str) -> object:
+    """A cell as the form may give it: a date column's text that parses as a date value (a
+    datetime when it has a time), a Y/N cell as a bool; anything else as the text."""
+    if column in ("occurred_on", "reported_on", "victim_dob", "perpetrator_dob"):
+        try:
+            on, at = parse_date_time(cell)
+        except DateFormatError:
+            return cell
+        return on if at is None else datetime.combine(on, at)
+    if column == "hate_motivated" and parse_yes_no(cell) is not None:
+        return parse_yes_no(cell)
+    return cell
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.tuples(*(cell_for(column) for column in INCIDENT_COLUMNS)),
+       typed=st.booleans(), today=st.dates(min_value=date(2020, 1, 1)))
+def test_the_form_and_the_import_are_one_validator(cells: tuple[str, ...], typed: bool,
+                                                   today: date) -> None:
+    """A row given as values (the form's) has exactly the outcome of the same row read from a
+    file: the same incident and fingerprint, or errors on the same columns. Dates given as
+    date values change nothing but the text an error quotes."""
+    row = RowChecker({name: index for index, name in enumerate(INCIDENT_COLUMNS)}, today=today,
+                     wards_configured=False, ward_keys=set()).check(5, list(cells))
+    values = IncidentDraft._make(_typed(column, cell) if typed else cell
+                                 for column, cell in zip(INCIDENT_COLUMNS, cells, strict=True))
+    form = check_incident(values, today=today, wards_configured=False, ward_keys=set(), row=5)
+    if isinstance(row, ParsedIncident):
+        assert form == row
+    else:
+        assert isinstance(form, list)
+        assert [(e.row, e.column) for e in form] == [(e.row, e.column) for e in row]
+        if not typed:
+            assert form == row

@@ -5,7 +5,7 @@ Every name, address and reference here is invented. Tests compare values and nev
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -14,8 +14,10 @@ from scs_victims.errors import RowError
 from scs_victims.importing.incident_rows import (
     INCIDENT_COLUMNS,
     REQUIRED_COLUMNS,
+    IncidentDraft,
     ParsedIncident,
     RowChecker,
+    check_incident,
     fingerprint,
 )
 
@@ -546,3 +548,133 @@ def test_the_fingerprint_is_that_of_the_fields_up_to_the_description(
         for _ in range(2):  # the second time the dates come from the memo
             parsed = valid(base, **changes)
             assert parsed.fingerprint == fingerprint(tuple(parsed)[:22])
+
+
+# --- case_ref and hate_motivated (formats.md, added after files were already imported) -----
+
+
+@pytest.mark.parametrize("base", [BURGLARY, ENVIRONMENTAL_ASB, DV], ids=["burglary", "asb", "dv"])
+def test_case_ref_is_trimmed_and_kept_on_any_crime_type(base: dict[str, str]) -> None:
+    assert valid(base, case_ref="  ASB-CASE-77 ").case_ref == "ASB-CASE-77"
+    assert valid(base).case_ref is None
+    assert valid(base, case_ref="   ").case_ref is None
+
+
+def test_case_ref_longer_than_100_characters_is_refused() -> None:
+    assert valid(ENVIRONMENTAL_ASB, case_ref="C" * 100).case_ref == "C" * 100
+    assert errors(ENVIRONMENTAL_ASB, case_ref="C" * 101) == [
+        "row 7: case_ref: is longer than 100 characters"]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("Y", True), ("y", True), ("Yes", True), ("TRUE", True), ("1", True), (" yes ", True),
+    ("N", False), ("no", False), ("False", False), ("0", False), ("", None), ("  ", None),
+])
+def test_hate_motivated_takes_the_y_n_spellings_of_marac(text: str, answer: bool | None) -> None:
+    assert valid(ENVIRONMENTAL_ASB, hate_motivated=text).hate_motivated is answer
+
+
+@pytest.mark.parametrize("text", ["maybe", "2", "Yess", "✓"])
+def test_hate_motivated_that_is_not_y_or_n_is_refused(text: str) -> None:
+    assert errors(ENVIRONMENTAL_ASB, hate_motivated=text) == [
+        f"row 7: hate_motivated: '{text}' is not Y or N (also Yes/No, True/False, 1/0)"]
+
+
+# Fingerprints stored by imports made before case_ref and hate_motivated existed (computed by
+# that version of the checker): a re-import of such a file must find its rows unchanged.
+OLD_FINGERPRINTS = [
+    (BURGLARY, "7ba452de129215683634befcb9999ba538f12456"),
+    (ENVIRONMENTAL_ASB, "8537c2505e6cc90a7d9691ce1f411cac1010b503"),
+    (DV, "5930d8298932910ad39a67855190c65fd8e42b70"),
+]
+
+
+@pytest.mark.parametrize(("base", "stored"), OLD_FINGERPRINTS,
+                         ids=["burglary", "asb", "dv"])
+def test_rows_without_the_new_columns_keep_the_fingerprints_stored_before(
+        base: dict[str, str], stored: str) -> None:
+    assert valid(base).fingerprint == stored
+    assert valid(base, case_ref=" ", hate_motivated="").fingerprint == stored
+    parsed = checker(columns=tuple(name for name in INCIDENT_COLUMNS
+                                   if name not in ("case_ref", "hate_motivated"))).check(
+        ROW, [base.get(name, "") for name in INCIDENT_COLUMNS[:21]])
+    assert isinstance(parsed, ParsedIncident) and parsed.fingerprint == stored
+
+
+@pytest.mark.parametrize("changes", [
+    {"case_ref": "ASB-CASE-1"}, {"hate_motivated": "Y"}, {"hate_motivated": "N"},
+    {"case_ref": "ASB-CASE-1", "hate_motivated": "yes"},
+])
+def test_the_new_columns_count_in_the_fingerprint_when_given(changes: dict[str, str]) -> None:
+    for base, stored in OLD_FINGERPRINTS:
+        parsed = valid(base, **changes)
+        assert parsed.fingerprint != stored
+        assert parsed.fingerprint == fingerprint(parsed.meaning())
+        assert len(parsed.meaning()) == 24
+
+
+def test_yes_and_no_and_a_case_ref_alone_are_three_meanings() -> None:
+    prints = {valid(ENVIRONMENTAL_ASB, **changes).fingerprint for changes in (
+        {}, {"hate_motivated": "Y"}, {"hate_motivated": "N"}, {"case_ref": "C1"},
+        {"case_ref": "C1", "hate_motivated": "Y"})}
+    assert len(prints) == 5
+    assert valid(ENVIRONMENTAL_ASB, hate_motivated="yes").fingerprint == valid(
+        ENVIRONMENTAL_ASB, hate_motivated="1").fingerprint
+
+
+# --- the form's path: values checked by the same code, never written out and read back -----
+
+
+def draft(base: dict[str, str], **changes: object) -> IncidentDraft:
+    return IncidentDraft(**{**base, **changes})
+
+
+def check_values(value: IncidentDraft, today: date = TODAY) -> ParsedIncident | list[RowError]:
+    return check_incident(value, today=today, wards_configured=False, ward_keys=set(), row=ROW)
+
+
+@pytest.mark.parametrize("base", [BURGLARY, ENVIRONMENTAL_ASB, DV], ids=["burglary", "asb", "dv"])
+def test_a_draft_of_text_is_checked_exactly_as_the_row(base: dict[str, str]) -> None:
+    row = valid(base, reported_on="1/6/2024", case_ref="C1", hate_motivated="N")
+    assert check_values(draft(base, reported_on="1/6/2024", case_ref="C1",
+                              hate_motivated="N")) == row
+
+
+def test_dates_given_as_date_values_are_taken_as_they_are() -> None:
+    as_text = valid(DV, occurred_on="31/05/2024 14:05", reported_on="2024-06-01",
+                    victim_dob="1990-01-01", perpetrator_forename="Ulric",
+                    perpetrator_surname="Madeup", perpetrator_dob="4/3/1980")
+    typed = check_values(draft(DV, occurred_on=datetime(2024, 5, 31, 14, 5),
+                               reported_on=date(2024, 6, 1), victim_dob=date(1990, 1, 1),
+                               perpetrator_forename="Ulric", perpetrator_surname="Madeup",
+                               perpetrator_dob=date(1980, 3, 4)))
+    assert typed == as_text
+    assert isinstance(typed, ParsedIncident)
+    assert (typed.occurred_on, typed.occurred_time) == (date(2024, 5, 31), time(14, 5))
+
+
+def test_a_bool_hate_motivated_is_taken_as_it_is() -> None:
+    for answer in (True, False):
+        typed = check_values(draft(ENVIRONMENTAL_ASB, hate_motivated=answer))
+        assert isinstance(typed, ParsedIncident) and typed.hate_motivated is answer
+        assert typed == valid(ENVIRONMENTAL_ASB, hate_motivated="Y" if answer else "N")
+
+
+def test_wrong_values_are_errors_on_their_columns() -> None:
+    result = check_values(draft(DV, occurred_on=TODAY + timedelta(days=1),
+                                victim_dob=datetime(1990, 1, 1, 9, 30),
+                                hate_motivated="perhaps", case_ref="C" * 101))
+    assert isinstance(result, list)
+    assert {(error.row, error.column) for error in result} == {
+        (ROW, "occurred_on"), (ROW, "victim_dob"), (ROW, "hate_motivated"), (ROW, "case_ref")}
+    reasons = {error.column: error.reason for error in result}
+    assert reasons["occurred_on"] == "'2025-06-02' is in the future"
+    assert reasons["victim_dob"] == "'1990-01-01 09:30:00' should be a date without a time"
+
+
+def test_a_file_checker_still_takes_the_columns_where_the_header_puts_them() -> None:
+    shuffled = tuple(reversed(INCIDENT_COLUMNS))
+    cells = [ENVIRONMENTAL_ASB.get(name, "") for name in shuffled]
+    cells[shuffled.index("hate_motivated")] = "no"
+    parsed = checker(columns=shuffled).check(ROW, cells)
+    assert parsed == valid(ENVIRONMENTAL_ASB, hate_motivated="no")

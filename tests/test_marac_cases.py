@@ -124,6 +124,54 @@ def test_a_bad_referral_names_each_field_and_saves_nothing(database: Database) -
         assert session.scalars(select(MaracReferral)).first() is None
 
 
+def test_a_referral_keeps_its_incident_date_and_dash_set(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        first = create_referral(session, _referral(victim, perpetrator,
+                                                   incident_date=date(2025, 1, 8),
+                                                   dash_version=CURRENT_VERSION.upper()),
+                                today=date(2025, 2, 1))
+        second = create_referral(session, _referral(victim, perpetrator, reference="M2",
+                                                    incident_date=date(2025, 1, 10),
+                                                    dash_version=""),
+                                 today=date(2025, 2, 1))
+    with database.session() as session:
+        rows = {row.id: (row.incident_date, row.dash_version)
+                for row in session.scalars(select(MaracReferral))}
+    assert rows == {first: (date(2025, 1, 8), CURRENT_VERSION),
+                    second: (date(2025, 1, 10), None)}
+
+
+def test_the_incident_date_and_dash_set_are_checked_by_the_imports_rules(
+        database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session, pytest.raises(FormInvalid) as refused:
+        create_referral(session, _referral(victim, perpetrator, incident_date=date(2025, 1, 11),
+                                           dash_version="dash-2099"), today=date(2025, 2, 1))
+    assert refused.value.errors == {
+        "incident_date": "The incident date is after the referral date.",
+        "dash_version": f"'dash-2099' is not a DASH question set this application has "
+                        f"({CURRENT_VERSION}).",
+    }
+    with database.session() as session, pytest.raises(FormInvalid) as refused:
+        create_referral(session, _referral(victim, perpetrator, referral_date=date(2025, 3, 1),
+                                           incident_date=date(2025, 2, 2)),
+                        today=date(2025, 2, 1))
+    assert refused.value.errors["incident_date"] == "The incident date is in the future."
+    with database.session() as session:
+        assert session.scalars(select(MaracReferral)).first() is None
+
+
+def test_recording_a_dash_checklist_records_its_set_on_the_referral(database: Database) -> None:
+    victim, perpetrator = _people(database)
+    with database.session() as session:
+        referral_id = create_referral(session, _referral(victim, perpetrator))
+        assert session.get(MaracReferral, referral_id).dash_version is None  # type: ignore[union-attr]
+        record_dash(session, referral_id, {1: ("yes", None)}, assessed_on=date(2025, 1, 10))
+        assert session.get(  # type: ignore[union-attr]
+            MaracReferral, referral_id).dash_version == CURRENT_VERSION
+
+
 def test_actions_stay_outstanding_until_closed(database: Database) -> None:
     victim, perpetrator = _people(database)
     with database.session() as session:

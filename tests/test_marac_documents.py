@@ -192,6 +192,27 @@ def test_the_case_summary_and_the_actions_tracker(database: Database, meeting: i
     assert "Fit new locks" in tracker  # still open from the earlier meeting
 
 
+def test_a_case_shows_its_incident_date_and_dash_question_set(database: Database,
+                                                               meeting: int) -> None:
+    victim = _victim(database, "Ivy", "Incident", date(1980, 8, 8), "3 Elm Row", 20)
+    with database.session() as session:
+        dated = create_referral(session, ReferralInput(
+            reference="M-IVY", referral_date=date(2025, 6, 2), victim_id=victim,
+            perpetrators=[PerpetratorInput(forename="Dean", surname="Smith & <Sons>")],
+            agencies=["police"], incident_date=date(2025, 5, 30)), today=MEETING)
+        zoe = session.scalars(select(MaracMeetingCase).where(
+            MaracMeetingCase.meeting_id == meeting).order_by(MaracMeetingCase.id)).all()[1]
+        ivy_text = " ".join(pdf_pages(render_case_summary(session, dated)))
+        zoe_text = " ".join(pdf_pages(render_case_summary(session, zoe.referral_id)))
+    title = "SafeLives DASH risk identification checklist (RIC)"
+    assert "Incident date 30/05/2025" in ivy_text
+    assert f"DASH question set Default: {title}" in ivy_text
+    assert "Incident date Not recorded (the referral date is used)" in zoe_text
+    # Zoë's checklist was recorded: its set is the referral's now.
+    assert f"DASH question set {title} (version safelives-dash-ric-2009-paraphrase-1)" \
+        in zoe_text
+
+
 def test_escape_text_keeps_markup_characters_as_text() -> None:
     assert escape_text("A & <b>B</b>\nC") == "A &amp; &lt;b&gt;B&lt;/b&gt;<br/>C"
     assert escape_text("Zoe\u0308") == "Zoë"  # combining diaeresis made one letter

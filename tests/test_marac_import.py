@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from scs_victims.errors import FileRefused
 from scs_victims.importing.incidents import import_incidents
+from scs_victims.marac.dash import CURRENT_VERSION, available_versions, load_questions
 from scs_victims.marac.importing import import_referrals
+from scs_victims.marac.rows import REFERRAL_COLUMNS, dash_questions
 from scs_victims.storage.database import Database
 from scs_victims.storage.models import (
     AuditEvent,
@@ -196,3 +198,82 @@ def test_the_dates_in_the_fixture_spellings_are_accepted(database: Database,
     assert stored.referral_date == date(2024, 5, 10)
     assert (stored.professional_judgement, stored.victim_disabled) == (True, True)
     assert stored.victim_ethnicity == "Asian"
+
+
+# --- incident_date and dash_version (added after referral files were already imported) -----
+
+DASH_SET = "safelives-dash-ric-2009-paraphrase-1"
+# What an import made before incident_date and dash_version existed stored for these rows.
+OLD_CONTENT_HASHES = {"OLD-1": "266634702a1d182551228795206274867fff2d98",
+                      "OLD-2": "2efed3ddfd21ff93dbeb1378b33ca6af30af1059"}
+OLD_COLUMNS = [name for name in REFERRAL_COLUMNS if name not in ("incident_date",
+                                                                  "dash_version")]
+
+
+def stored(database: Database) -> dict[str, tuple[object, ...]]:
+    with database.session() as session:
+        return {row.reference: (row.incident_date, row.dash_version, row.content_hash)
+                for row in session.scalars(select(MaracReferral))}
+
+
+def test_a_referrals_file_imported_before_the_new_columns_reimports_unchanged(
+        database: Database, tmp_path: Path) -> None:
+    rows = [referral("OLD-1", "2024-05-10"),
+            referral("OLD-2", "2024-06-11", victim_lgbt="Y", dash_score="")]
+    old_file = write_csv(tmp_path / "old.csv", rows, fieldnames=OLD_COLUMNS)
+    import_referrals(database, old_file, today=TODAY)
+    assert stored(database) == {reference: (None, None, content_hash)
+                                for reference, content_hash in OLD_CONTENT_HASHES.items()}
+    for path in (old_file, write_csv(tmp_path / "blank-new-columns.csv", rows)):
+        summary = import_referrals(database, path, today=TODAY)
+        assert (summary.imported, summary.unchanged, summary.rejected) == (0, 2, 0)
+    # CHOICE (README): a row that now says more than was stored is a conflict.
+    summary = import_referrals(database, write_csv(tmp_path / "more.csv", [
+        rows[0], {**rows[1], "dash_version": DASH_SET}]), today=TODAY, skip_invalid=True)
+    assert (summary.unchanged, summary.conflicts) == (1, 1)
+
+
+def test_incident_date_and_dash_version_are_imported(database: Database,
+                                                     tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [
+        referral("A", "2024-05-10", incident_date="08/05/2024", dash_version=DASH_SET.upper(),
+                 dash_score="24"),
+        referral("B", "2024-05-10", incident_date="2024-05-10", dash_version=" "),
+        referral("C", "2024-05-10")])
+    summary = import_referrals(database, path, today=TODAY)
+    assert summary.imported == 3
+    found = stored(database)
+    assert {reference: values[:2] for reference, values in found.items()} == {
+        "A": (date(2024, 5, 8), DASH_SET), "B": (date(2024, 5, 10), None), "C": (None, None)}
+    assert len({values[2] for values in found.values()}) == 3
+    again = import_referrals(database, path, today=TODAY)
+    assert (again.imported, again.unchanged) == (0, 3)
+
+
+def test_incident_date_and_dash_version_are_checked(database: Database,
+                                                    tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [
+        referral("A", "2024-05-10", incident_date="11/05/2024"),
+        referral("B", "2025-12-31", incident_date="2026-01-02", meeting="2026-01-05"),
+        referral("C", "2024-05-10", incident_date="31/02/2024"),
+        referral("D", "2024-05-10", dash_version="dash-2099", dash_score="30"),
+        referral("E", "2024-05-10", dash_version=DASH_SET, dash_score="25"),
+    ])
+    with pytest.raises(FileRefused) as refused:
+        import_referrals(database, path, today=TODAY)
+    assert [str(error) for error in refused.value.errors] == [
+        "row 2: incident_date: '11/05/2024' is after the referral date",
+        "row 3: incident_date: '2026-01-02' is in the future",
+        "row 4: incident_date: '31/02/2024' is not a date",
+        "row 5: dash_version: 'dash-2099' is not a DASH question set this application has "
+        f"({DASH_SET})",
+        "row 5: dash_score: '30' is not a whole number from 0 to 24",
+        "row 6: dash_score: '25' is not a whole number from 0 to 24",
+    ]
+    assert count(database, MaracReferral) == 0
+
+
+def test_the_highest_dash_score_is_the_number_of_questions_of_its_set() -> None:
+    for version in available_versions():
+        assert dash_questions(version) == len(load_questions(version).questions)
+    assert dash_questions(None) == len(load_questions(CURRENT_VERSION).questions) == 24

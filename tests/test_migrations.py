@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,44 @@ def test_stopping_during_the_migration_rolls_it_back(tmp_path: Path,
     reopened = database_module.open_database(tmp_path / "old.db")  # and it can still migrate
     reopened.close()
     assert stored_revision(tmp_path / "old.db") == migrate.head_revision()
+
+
+def test_0010_adds_the_new_columns_empty_and_keeps_every_row(tmp_path: Path) -> None:
+    """Incidents, referrals and import runs made before 0010 keep their rows; the new columns
+    start as not recorded, and an earlier run counts no rows left out by a profile."""
+    from sqlalchemy import text
+
+    from scs_victims.storage.database import open_database
+
+    path = database_at(tmp_path / "before.db", "0009")
+    connection = sqlite3.connect(path)
+    with connection:
+        for sql in (
+            "INSERT INTO import_runs (id, kind, file_name, encoding, started_at, actor, "
+            "rows_read, rows_imported, rows_unchanged, rows_rejected) VALUES "
+            "(1, 'incidents', 'old.csv', 'UTF-8', '2026-01-01 00:00:00', 'tester', 1, 1, 0, 0)",
+            "INSERT INTO people (id, key, created_at) VALUES (1, 'p1', '2026-01-01 00:00:00')",
+            "INSERT INTO incidents (reference, crime_type, occurred_on, is_repeat, "
+            "content_hash, import_id, created_at, updated_at) VALUES ('R1', 'asb', "
+            "'2024-01-01', 0, 'kept', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO marac_referrals (reference, referral_date, victim_id, children_count, "
+            "withhold_address, dash_score, professional_judgement, potential_escalation, "
+            "content_hash, created_at, updated_at) VALUES ('M1', '2024-02-01', 1, 0, 0, 14, 0, "
+            "0, 'also kept', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        ):
+            connection.execute(sql)
+    connection.close()
+    database = open_database(path)
+    try:
+        with database.engine.connect() as migrated:
+            assert migrate.current_revision(migrated) == "0010"
+            assert migrated.execute(text(
+                "SELECT reference, content_hash, case_ref, hate_motivated FROM incidents"
+            )).one() == ("R1", "kept", None, None)
+            assert migrated.execute(text(
+                "SELECT reference, dash_score, content_hash, incident_date, dash_version "
+                "FROM marac_referrals")).one() == ("M1", 14, "also kept", None, None)
+            assert migrated.execute(text(
+                "SELECT rows_read, rows_skipped FROM import_runs")).one() == (1, 0)
+    finally:
+        database.close()

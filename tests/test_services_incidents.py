@@ -156,6 +156,73 @@ def test_typed_values_are_accepted(database: Database) -> None:
     assert tuple(row) == (date(2025, 1, 2), time(14, 5), date(2025, 1, 3))
 
 
+def test_case_ref_and_hate_motivated_are_saved_and_read_back(database: Database) -> None:
+    result = add(database, IncidentInput(reference="A1", crime_type="asb",
+                                         occurred_on="2025-02-01", case_ref="  ASB/77 ",
+                                         hate_motivated="Yes"))
+    blank = add(database, IncidentInput(reference="A2", crime_type="asb",
+                                        occurred_on="2025-02-02", hate_motivated=False))
+    with database.session() as session:
+        assert session.execute(select(Incident.case_ref, Incident.hate_motivated)
+                               .order_by(Incident.id)).all() == [("ASB/77", True), (None, False)]
+        form = load_incident_input(session, result.id)
+        assert (form.case_ref, form.hate_motivated) == ("ASB/77", True)
+        assert load_incident_input(session, blank.id).hate_motivated is False
+
+
+def test_an_edit_of_hate_motivated_or_case_ref_is_a_change(database: Database) -> None:
+    result = add(database, IncidentInput(reference="A1", crime_type="asb",
+                                         occurred_on="2025-02-01"))
+    with database.session() as session:
+        before = session.scalar(select(Incident.content_hash))
+        form = load_incident_input(session, result.id)
+        assert (form.case_ref, form.hate_motivated) == (None, None)
+        form.hate_motivated = True
+        form.case_ref = "ASB/78"
+        again = update_incident(session, result.id, form, today=TODAY)
+    assert again.changed_fields == ("case_ref", "hate_motivated")
+    with database.session() as session:
+        row = session.execute(select(Incident.case_ref, Incident.hate_motivated,
+                                     Incident.content_hash)).one()
+        assert row[:2] == ("ASB/78", True) and row[2] != before
+        form = load_incident_input(session, result.id)
+        form.hate_motivated = None  # back to not recorded
+        form.case_ref = ""
+        assert update_incident(session, result.id, form, today=TODAY).changed_fields == (
+            "case_ref", "hate_motivated")
+        assert session.scalar(select(Incident.content_hash)) == before
+
+
+def test_form_errors_on_the_new_fields_name_them(database: Database) -> None:
+    with pytest.raises(FormInvalid) as caught, database.session() as session:
+        create_incident(session, IncidentInput(
+            reference="A1", crime_type="asb", occurred_on="2025-02-01", case_ref="C" * 101,
+            hate_motivated="sometimes"), today=TODAY)
+    assert caught.value.errors == {
+        "case_ref": "is longer than 100 characters",
+        "hate_motivated": "'sometimes' is not Y or N (also Yes/No, True/False, 1/0)"}
+
+
+def test_typed_values_are_checked_as_values_not_as_text(database: Database) -> None:
+    """Dates given as date values are checked as they are: the errors quote them, keyed by
+    our column, and a valid one gives the fingerprint the same row has in a file."""
+    with pytest.raises(FormInvalid) as caught, database.session() as session:
+        create_incident(session, dv("D1", date(2025, 7, 1), reported_on=date(2025, 6, 1),
+                                    dob=datetime(1990, 3, 4, 10, 0)), today=TODAY)
+    assert caught.value.errors == {
+        "occurred_on": "'2025-07-01' is in the future",
+        "reported_on": "'2025-06-01' is before occurred_on",
+        "victim_dob": "'1990-03-04 10:00:00' should be a date without a time"}
+    typed = add(database, dv("D1", datetime(2025, 1, 2, 14, 5), dob=date(1990, 3, 4),
+                             hate_motivated=True))
+    with database.session() as session:
+        stored = session.scalar(select(Incident.content_hash).where(Incident.id == typed.id))
+        as_text = validate_incident(session, dv("D1", "02/01/2025 14:05", dob="4/3/1990",
+                                                hate_motivated="Y"), today=TODAY,
+                                    incident_id=typed.id)
+    assert as_text.content_hash() == stored
+
+
 # Creating ------------------------------------------------------------------------------
 
 

@@ -29,11 +29,14 @@ def test_sqlite_stores_dates_and_times_as_iso_text_and_postgresql_as_they_are() 
     assert dict(zip(INCIDENT_VALUES, on_sqlite.incident, strict=True)) == {
         "occurred_on": DATE_TEXT, "occurred_time": TIME_TEXT, "reported_on": DATE_TEXT,
         "source": None, "description": None, "perpetrator_name": None, "relationship": None,
+        "case_ref": None, "hate_motivated": "boolean as it is",
     }
     assert dict(zip(PERSON_VALUES, on_sqlite.person, strict=True))["date_of_birth"] == DATE_TEXT
     assert sum(name is not None for name in on_sqlite.person) == 1
     on_postgresql = checker_encodings(postgresql.psycopg.dialect())
-    assert set(on_postgresql.incident) == set(on_postgresql.person) == {None}
+    assert set(on_postgresql.person) == {None}
+    assert dict(zip(INCIDENT_VALUES, on_postgresql.incident, strict=True)) == {
+        **{name: None for name in INCIDENT_VALUES}, "hate_motivated": "boolean as it is"}
 
 
 def _sqlite_processor(model: type[Incident] | type[Person], column: str) -> object:
@@ -46,7 +49,7 @@ def test_the_plain_conversions_are_sqlalchemys_for_any_date_and_time(on: date, a
     dialect: Dialect = sqlite.dialect()
     encodings = checker_encodings(dialect)
     processors = value_encoders(dialect, table_of(Incident), INCIDENT_VALUES)
-    values = (on, at, on, "police", None, None, None)
+    values = (on, at, on, "police", None, None, None, "ASB-1", True)
     expected = tuple(value if process is None else process(value)
                      for process, value in zip(processors, values, strict=True))
     assert converted(values, conversions(encodings.incident)) == expected

@@ -30,6 +30,7 @@ from scs_victims.audit import acting_as
 from scs_victims.errors import InputRefused
 from scs_victims.exports import write_bytes_atomically, write_text_atomically
 from scs_victims.importing.incidents import ImportSummary
+from scs_victims.importing.profile import Profile
 from scs_victims.marac import documents
 from scs_victims.marac.agenda import build_agenda
 from scs_victims.marac.safelives_return import (
@@ -49,7 +50,8 @@ RETURN_FORMATS = ("csv", "xlsx")
 @action(Permission.MARAC)
 def import_referrals(user: SignedIn, path: Path, *, skip_invalid: bool = False,
                      rejects_path: Path | None = None,
-                     progress: ProgressCallback = no_progress) -> Changed[ImportSummary]:
+                     progress: ProgressCallback = no_progress,
+                     profile: Profile | None = None) -> Changed[ImportSummary]:
     """Import a coordinator's referrals CSV: the whole file or nothing (``FileRefused``), or
     with ``skip_invalid`` the valid rows and a rejects file. The core records the ``import``
     event and every insert, in this user's name."""
@@ -58,7 +60,7 @@ def import_referrals(user: SignedIn, path: Path, *, skip_invalid: bool = False,
     confirm_account(user)
     with acting_as(user.actor):
         summary = import_file(user.database, path, skip_invalid=skip_invalid,
-                              rejects_path=rejects_path, progress=progress)
+                              rejects_path=rejects_path, progress=progress, profile=profile)
     return Changed(summary, OpChanges(people=True, marac=True))
 
 

@@ -67,7 +67,7 @@ def open_store(location: str | os.PathLike[str] | None, progress: OpeningProgres
     if path.parent.is_dir() and not path.is_dir():
         clear_leftovers(path)
     state = file_state(path) if not path.is_dir() else FileState.MISSING
-    if state is FileState.MISSING:
+    if state is FileState.MISSING and path.parent.is_dir():
         clear_damage(path)  # a mark left by a file that has been deleted since
     if state is FileState.ENCRYPTED:
         return Store(os.fspath(path), path)

@@ -1,28 +1,59 @@
 """One incident row of formats.md: checked field by field into a ``ParsedIncident``.
 
 Every problem in a row is reported (``RowError`` with the column), never an exception: a row
-is either a ``ParsedIncident`` or a list of errors.
+is either a ``ParsedIncident`` or a list of errors. An import's rows arrive as text cells
+(``RowChecker.check``); the incident form's as values (``check_incident``: dates may be
+``date`` values and ``hate_motivated`` a bool). Both go through the same checks.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from datetime import date, time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from scs_victims.domain.crime_types import CrimeType, parse_crime_type
 from scs_victims.domain.dates import DateFormatError, Stamp, parse_stamp
 from scs_victims.domain.identity import address_key, normalise_postcode, normalise_uprn, person_key
+from scs_victims.domain.yes_no import parse_yes_no
 from scs_victims.errors import RowError
 
-INCIDENT_COLUMNS: tuple[str, ...] = (
-    "reference", "crime_type", "occurred_on", "reported_on", "victim_ref", "victim_forename",
-    "victim_surname", "victim_dob", "victim_gender", "address_line1", "address_line2", "town",
-    "postcode", "uprn", "ward", "perpetrator_forename", "perpetrator_surname",
-    "perpetrator_dob", "relationship", "source", "description",
-)  # fmt: skip
+
+class IncidentDraft(NamedTuple):
+    """An incident row in our layout before it is checked: the columns of formats.md in their
+    order. Text as written (None or blank: not given). The form may give dates as ``date``
+    values (``occurred_on`` and ``reported_on`` as a ``datetime`` when a time is known) and
+    ``hate_motivated`` as a bool: those are checked as they are, never written out as text
+    and read back."""
+
+    reference: str | None = None
+    crime_type: str | None = None
+    occurred_on: str | date | None = None
+    reported_on: str | date | None = None
+    victim_ref: str | None = None
+    victim_forename: str | None = None
+    victim_surname: str | None = None
+    victim_dob: str | date | None = None
+    victim_gender: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    uprn: str | None = None
+    ward: str | None = None
+    perpetrator_forename: str | None = None
+    perpetrator_surname: str | None = None
+    perpetrator_dob: str | date | None = None
+    relationship: str | None = None
+    source: str | None = None
+    description: str | None = None
+    case_ref: str | None = None
+    hate_motivated: str | bool | None = None
+
+
+INCIDENT_COLUMNS: tuple[str, ...] = IncidentDraft._fields
 REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "crime_type", "occurred_on")
 
 GENDERS = {"female": "female", "f": "female", "male": "male", "m": "male", "other": "other",
@@ -31,7 +62,7 @@ RELATIONSHIPS = ("partner", "ex-partner", "family", "other")
 SOURCES = ("police", "council", "housing", "health", "self", "other")
 MAX_LENGTHS = {"reference": 100, "victim_ref": 100, "victim_forename": 100,
                "victim_surname": 100, "address_line1": 200, "address_line2": 200, "town": 100,
-               "perpetrator_forename": 100, "perpetrator_surname": 100}
+               "perpetrator_forename": 100, "perpetrator_surname": 100, "case_ref": 100}
 MAX_UPRN_DIGITS = 12
 
 ErrorSink = Callable[[str, str], None]
@@ -80,12 +111,22 @@ class ParsedIncident(NamedTuple):
     perpetrator_key: str | None
 
     ward_name: str | None  # as written, for naming a ward an import creates
+    case_ref: str | None
+    hate_motivated: bool | None
     fingerprint: str
 
     def content_hash(self) -> str:
         """Fingerprint of the row's meaning: the same incident written another way (a UK
         date instead of an ISO one, other spacing in the postcode) has the same hash."""
         return self.fingerprint
+
+    def meaning(self) -> tuple[object, ...]:
+        """What the fingerprint is made of: the fields up to ``description``, then
+        ``case_ref`` and ``hate_motivated`` only when either is given, so that a row without
+        them (every file written before they existed) keeps the fingerprint it had."""
+        if self.case_ref is None and self.hate_motivated is None:
+            return self[:22]
+        return (*self[:22], self.case_ref, self.hate_motivated)
 
     @property
     def perpetrator_name(self) -> str | None:
@@ -106,6 +147,29 @@ def victim_gender(value: str | None, error: ErrorSink) -> str | None:
     return gender
 
 
+def yes_no(name: str, value: str | bool, error: ErrorSink) -> bool | None:
+    """A Y/N cell (Yes/No, True/False, 1/0 too) or a form's bool, as a bool; None when the
+    text is none of those, reported through ``error``. Every import's Y/N columns use it."""
+    if isinstance(value, bool):
+        return value
+    answer = parse_yes_no(value)
+    if answer is None:
+        error(name, f"'{value}' is not Y or N (also Yes/No, True/False, 1/0)")
+    return answer
+
+
+def stamp_of(value: str | date) -> Stamp:
+    """A date as ``parse_stamp`` gives a text's, whether it is text or a date value: a
+    ``datetime`` carries its time (to the second, as texts write it), a ``date`` none. Raises
+    ``DateFormatError`` for text that is not a date."""
+    if isinstance(value, str):
+        return parse_stamp(value)
+    if isinstance(value, datetime):
+        on, at = value.date(), value.time().replace(microsecond=0)
+        return on, at, on.isoformat(), at.isoformat()
+    return value, None, value.isoformat(), None
+
+
 def fingerprint(meaning: tuple[object, ...]) -> str:
     """SHA-1 of the cleaned values, so equal meanings give equal fingerprints.
 
@@ -116,8 +180,10 @@ def fingerprint(meaning: tuple[object, ...]) -> str:
 
 
 class RowChecker:
-    """Checks rows against formats.md; ``wards`` maps case-folded ward names that exist (an
-    empty mapping means no wards are configured, and any ward name is accepted)."""
+    """Checks rows against formats.md: a file's rows, its cells as read (``columns``: where
+    each of our columns is), or with ``of_values`` rows given as an ``IncidentDraft`` (the
+    form's), checked by the very same code. ``ward_keys``: the case-folded ward names that
+    exist (with ``wards_configured`` off, any ward name is accepted)."""
 
     def __init__(self, columns: dict[str, int], *, today: date, wards_configured: bool,
                  ward_keys: set[str]) -> None:
@@ -132,31 +198,53 @@ class RowChecker:
         self._ward_keys = ward_keys
         # The crime types of the spellings met, as written: a file uses a few, over and over.
         self._crime_types: dict[str, CrimeType] = {}
+        # How a row becomes its values in INCIDENT_COLUMNS order, and how a date cell becomes
+        # its stamp: attributes rather than a second entry point or a test of each value's
+        # type, so that a file's rows pay nothing for the form's.
+        self._values: Callable[[Sequence[Any]], list[Any]] = self._cell_values
+        self._stamp: Callable[[Any], Stamp] = parse_stamp
 
-    def _values(self, cells: list[str]) -> list[str | None]:
+    @classmethod
+    def of_values(cls, *, today: date, wards_configured: bool,
+                  ward_keys: set[str]) -> RowChecker:
+        """A checker of rows given as an ``IncidentDraft``: text is stripped, dates given as
+        ``date`` values and a bool hate_motivated are checked as they are."""
+        checker = cls(_DRAFT_COLUMNS, today=today, wards_configured=wards_configured,
+                      ward_keys=ward_keys)
+        checker._values = _given_values
+        checker._stamp = stamp_of
+        return checker
+
+    def _cell_values(self, cells: Sequence[str]) -> list[str | None]:
         """The row's cells in INCIDENT_COLUMNS order, stripped; None when empty or absent."""
         if self._pick_cells is not None:
             return [cell.strip() or None for cell in self._pick_cells(cells)]
         return [None if position is None else (cells[position].strip() or None)
                 for position in self._positions]
 
-    def check(self, number: int, cells: list[str]) -> ParsedIncident | list[RowError]:
+    def check(self, number: int, cells: Sequence[Any]) -> ParsedIncident | list[RowError]:
+        """``cells``: a file's row (text), or an ``IncidentDraft`` for a checker
+        ``of_values``."""
         errors: list[RowError] = []
 
         def error(column: str, reason: str) -> None:
             errors.append(RowError(number, column, reason))
 
+        # Text stripped (None when blank); for a checker of_values, dates may be date values
+        # and hate_motivated a bool.
         values = self._values(cells)
         for position, name, limit in _LIMITED_COLUMNS:
             value = values[position]
             if value is not None and len(value) > limit:
                 error(name, f"is longer than {limit} characters")
                 values[position] = value[:limit]
+        # The list has IncidentDraft's order: typed as one, it is unpacked without a copy.
+        draft: IncidentDraft = values  # type: ignore[assignment]
         # One name per column of INCIDENT_COLUMNS, in its order.
         (reference, crime_text, occurred_text, reported_text, victim_ref, forename, surname,
          victim_dob_text, gender_text, address_line1, address_line2, town, postcode_text,
          uprn_text, ward_name, p_forename, p_surname, perpetrator_dob_text, relationship_text,
-         source_text, description_text) = values  # fmt: skip
+         source_text, description_text, case_ref, hate_text) = draft  # fmt: skip
 
         if reference is None:
             error("reference", "is required")
@@ -181,7 +269,7 @@ class RowChecker:
             error("occurred_on", "is required")
         else:
             try:
-                occurred_on, occurred_time, occurred_iso, time_iso = parse_stamp(occurred_text)
+                occurred_on, occurred_time, occurred_iso, time_iso = self._stamp(occurred_text)
             except DateFormatError:
                 error("occurred_on", f"'{occurred_text}' is not a date")
             else:
@@ -225,6 +313,8 @@ class RowChecker:
 
         relationship = _choice("relationship", relationship_text, RELATIONSHIPS, error)
         source = _choice("source", source_text, SOURCES, error)
+        hate_motivated = None if hate_text is None else yes_no("hate_motivated", hate_text,
+                                                               error)
 
         if (forename is None) != (surname is None):
             missing = "victim_surname" if surname is None else "victim_forename"
@@ -274,20 +364,25 @@ class RowChecker:
             address_line1 or "", address_line2 or "", town or "", postcode or "", uprn or "",
             ward_key or "", p_forename or "", p_surname or "", perpetrator_dob_iso or "",
             relationship or "", source or "", description or ""))
-        # tuple.__new__ skips NamedTuple's own __new__, a Python function of 27 arguments.
+        if case_ref is not None or hate_motivated is not None:
+            # Only when given (ParsedIncident.meaning), so older files keep their fingerprints.
+            meaning = (f"{meaning}\x1f{case_ref or ''}\x1f"
+                       f"{'' if hate_motivated is None else hate_motivated}")
+        # tuple.__new__ skips NamedTuple's own __new__, a Python function of 29 arguments.
         return _new_tuple(ParsedIncident, (
             reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref,
             forename, surname, victim_dob, gender, address_line1, address_line2, town,
             postcode, uprn, ward_key, p_forename, p_surname, perpetrator_dob, relationship,
             source, description, victim_key, key_of_address, perpetrator_key, ward_name,
+            case_ref, hate_motivated,
             _sha1(meaning.encode("utf-8"), usedforsecurity=False).hexdigest()))
 
-    def _date(self, name: str, value: str, error: ErrorSink,
+    def _date(self, name: str, value: str | date, error: ErrorSink,
               *, allow_time: bool = False) -> tuple[date, str] | tuple[None, None]:
         """The date of an optional cell that is not empty, and its ISO text; (None, None) when
         it is wrong (reported through ``error``)."""
         try:
-            stamp: Stamp = parse_stamp(value)
+            stamp = self._stamp(value)
         except DateFormatError:
             error(name, f"'{value}' is not a date")
             return _NO_DATE
@@ -299,6 +394,21 @@ class RowChecker:
             error(name, f"'{value}' is in the future")
             return _NO_DATE
         return on, stamp[2]
+
+
+def check_incident(draft: IncidentDraft, *, today: date, wards_configured: bool,
+                   ward_keys: set[str], row: int = 0) -> ParsedIncident | list[RowError]:
+    """The incident form's row (``row``: the number its errors carry), checked by exactly the
+    rules of an import row; errors name our columns."""
+    return RowChecker.of_values(today=today, wards_configured=wards_configured,
+                                ward_keys=ward_keys).check(row, draft)
+
+
+_DRAFT_COLUMNS = {name: position for position, name in enumerate(INCIDENT_COLUMNS)}
+
+
+def _given_values(draft: Sequence[Any]) -> list[Any]:
+    return [(value.strip() or None) if isinstance(value, str) else value for value in draft]
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...],

@@ -14,7 +14,7 @@ slot when a row that is inserted needs it.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -49,6 +49,7 @@ from scs_victims.importing.pipeline import (
     LoadRow,
     checked_batches,
 )
+from scs_victims.importing.profile import Profile
 from scs_victims.importing.value_encoding import PLAIN_ENCODERS, ValueEncodings
 from scs_victims.progress import ProgressCallback, no_progress
 from scs_victims.repeats import (
@@ -89,7 +90,7 @@ DEFER_INDEXES_MIN_BYTES = 40 * 2**20
 INCIDENT_FIELDS = (
     "id", "reference", "crime_type", "occurred_on", "occurred_time", "reported_on", "source",
     "description", "address_id", "victim_id", "perpetrator_id", "perpetrator_name",
-    "relationship", "ward_id", "subject_id", "content_hash",
+    "relationship", "ward_id", "subject_id", "content_hash", "case_ref", "hate_motivated",
 )  # fmt: skip
 PERSON_FIELDS = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
 ADDRESS_FIELDS = ("key", "uprn", "line1", "line2", "town", "postcode", "ward_id")
@@ -119,6 +120,8 @@ class ImportSummary:
     # Rows whose reference is already in the database with different details.
     conflicts: int = 0
     checked_only: bool = False  # check_incidents: nothing was written
+    # Rows an import profile left out (``skip``), by the column whose value said so.
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class _CheckDone(ScsError):
@@ -129,9 +132,9 @@ class Rejects:
     """The rejects CSV, written beside its final name and moved there only on commit."""
 
     def __init__(self, path: Path, header: Sequence[str],
-                 mapping: ColumnMapping | None = None) -> None:
+                 label: Callable[[str], str] = str) -> None:
         self.path = path
-        self._label = mapping.label if mapping is not None else str
+        self._label = label  # our column as the user's file names it
         self._partial = path.with_name(path.name + ".partial")
         self._handle = self._partial.open("w", encoding="utf-8-sig", newline="")
         # The rows as read (protection undone), protected again: re-importing a fixed
@@ -163,12 +166,15 @@ def import_incidents(
     parallel: bool | None = None,
     defer_indexes: bool | None = None,
     mapping: ColumnMapping | None = None,
+    profile: Profile | None = None,
     validate_only: bool = False,
 ) -> ImportSummary:
     """Import an incident CSV. Raises ``FileRefused`` (nothing changed) when any row is
     invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it.
 
-    ``mapping`` reads a file whose headers are not ours (messages still name our columns).
+    ``mapping`` reads a file whose headers are not ours (messages still name our columns);
+    ``profile`` reads another system's export (columns, values, dates: formats.md), its
+    messages naming their columns, and its ``skip`` rows counted in ``summary.skipped``.
     ``validate_only`` checks every row exactly as the import would and rolls everything back:
     the summary then says what an import would do, and its errors are listed, not raised.
     ``parallel`` chooses whether rows are checked in a separate process (default: for
@@ -176,21 +182,21 @@ def import_incidents(
     built after the rows instead of row by row (default: for large loads)."""
     today = today or date.today()
     with open_csv(path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS,
-                  mapping=mapping) as source:
+                  mapping=mapping, profile=profile, today=today) as source:
         summary = ImportSummary(file_name=path.name, encoding=source.encoding,
                                 unknown_columns=source.unknown_columns,
                                 checked_only=validate_only)
         rejects = None
         if skip_invalid and not validate_only:
             rejects = Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"),
-                              source.original_header, mapping)
+                              source.original_header, _labeller(source, mapping))
         if validate_only:
             defer_indexes = False  # rebuilding indexes that are rolled back is wasted work
         try:
             with (database.sessions() as session, session.begin(),
                   bulk_cache(session.connection()), ExitStack() as stack):
                 run = _Run(session, source, summary, today, skip_invalid, rejects,
-                           progress, parallel, defer_indexes, mapping)
+                           progress, parallel, defer_indexes, mapping, profile)
                 stack.callback(run.close)
                 stack.enter_context(run.collection)
                 run.read_all()
@@ -207,6 +213,8 @@ def import_incidents(
                 record(session, "import", "import_run", run.run_id, {
                     "file": path.name, "imported": summary.imported,
                     "unchanged": summary.unchanged, "rejected": summary.rejected,
+                    **({"skipped_by_profile": sum(summary.skipped.values()),
+                        "profile": profile.name} if profile is not None else {}),
                 })
         except _CheckDone:
             return summary
@@ -222,6 +230,13 @@ def import_incidents(
                 rejects.discard()
         summary.committed = True
         return summary
+
+
+def _labeller(source: CsvSource, mapping: ColumnMapping | None) -> Callable[[str], str]:
+    """Our column as the user's file names it, for the rejects file's messages."""
+    if source.bound is not None:
+        return source.bound.label
+    return mapping.label if mapping is not None else str
 
 
 def checker_encodings(dialect: Dialect) -> ValueEncodings:
@@ -286,7 +301,8 @@ class _Run:
                  today: date, skip_invalid: bool, rejects: Rejects | None,
                  progress: ProgressCallback, parallel: bool | None,
                  defer_indexes: bool | None = None,
-                 mapping: ColumnMapping | None = None) -> None:
+                 mapping: ColumnMapping | None = None,
+                 profile: Profile | None = None) -> None:
         self.session = session
         self.connection = connection = session.connection()
         self.source = source
@@ -308,6 +324,7 @@ class _Run:
         self.today = today
         self.parallel = parallel
         self.mapping = mapping
+        self.profile = profile
         # Only the incidents' indexes wait for the end. The people's and addresses' stay up to
         # date as rows go in: on a large import the writer waits for the parsing process
         # part of the time anyway, so their upkeep costs less than building them afterwards
@@ -368,6 +385,7 @@ class _Run:
             keep_raw=self.rejects is not None,
             encodings=checker_encodings(self.connection.dialect),
             mapping=self.mapping,
+            profile=self.profile,
         )
         for bytes_read, epoch, rows, people, addresses in checked_batches(
                 config, parallel=self.parallel):
@@ -383,6 +401,9 @@ class _Run:
             self.addresses.note(addresses)
             for number, raw, checked, reference in rows:
                 self.summary.rows_read += 1
+                if isinstance(checked, str):  # left out by the profile: the column that said so
+                    self.summary.skipped[checked] = self.summary.skipped.get(checked, 0) + 1
+                    continue
                 if isinstance(checked, list):
                     self._reject(number, raw or [], checked, reference)
                     continue
@@ -478,7 +499,7 @@ class _Run:
                 incident_id, reference, crime_type, incident[0], incident[1], incident[2],
                 incident[3], incident[4], address_id, victim_id, people[perpetrator_slot][0],
                 incident[5], incident[6], ward_ids.get(ward_key) if ward_key else None,
-                subject, fingerprint,
+                subject, fingerprint, incident[7], incident[8],
             ))
             if subject is not None and touched is not None:
                 touched.add((crime_type, subject))
@@ -528,7 +549,8 @@ class _Run:
         self.connection.execute(
             table_of(ImportRun).update().where(table_of(ImportRun).c.id == self.run_id).values(
                 rows_read=self.summary.rows_read, rows_imported=self.summary.imported,
-                rows_unchanged=self.summary.unchanged, rows_rejected=self.summary.rejected)
+                rows_unchanged=self.summary.unchanged, rows_rejected=self.summary.rejected,
+                rows_skipped=sum(self.summary.skipped.values()))
         )
 
     def close(self) -> None:

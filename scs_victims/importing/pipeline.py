@@ -33,6 +33,7 @@ from scs_victims.importing.incident_rows import (
 )
 from scs_victims.importing.key_slots import FirstSightings, KeySlots
 from scs_victims.importing.mapping import ColumnMapping
+from scs_victims.importing.profile import Profile
 from scs_victims.importing.value_encoding import ValueEncodings, conversions, converted
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ PARALLEL_MIN_BYTES = 8 * 2**20
 
 # Values of a load row, each already in the form the database driver stores.
 INCIDENT_VALUES = ("occurred_on", "occurred_time", "reported_on", "source", "description",
-                   "perpetrator_name", "relationship")
+                   "perpetrator_name", "relationship", "case_ref", "hate_motivated")
 PERSON_VALUES = ("key", "reference", "forename", "surname", "date_of_birth", "gender")
 
 
@@ -106,8 +107,8 @@ class RowEncoder:
         (reference, crime_type, occurred_on, occurred_time, reported_on, victim_ref, forename,
          surname, victim_dob, gender, line1, line2, town, postcode, uprn, ward_key,
          perpetrator_forename, perpetrator_surname, perpetrator_dob, relationship, source,
-         description, victim_key, address_key, perpetrator_key, ward_name,
-         fingerprint) = parsed  # fmt: skip
+         description, victim_key, address_key, perpetrator_key, ward_name, case_ref,
+         hate_motivated, fingerprint) = parsed  # fmt: skip
         perpetrator = None
         if perpetrator_key:
             perpetrator = self._person_slot(perpetrator_key, None, perpetrator_forename,
@@ -130,7 +131,8 @@ class RowEncoder:
                                 if perpetrator_forename and perpetrator_surname
                                 else perpetrator_forename or perpetrator_surname)
         incident = converted((occurred_on, occurred_time, reported_on, source, description,
-                              perpetrator_name, relationship), self._incident)
+                              perpetrator_name, relationship, case_ref, hate_motivated),
+                             self._incident)
         # _value_ rather than the enum's value property: the same text, without a Python-level
         # property call on every row.
         return (reference, reference_is_new, crime_type._value_, fingerprint, ward_key,
@@ -161,11 +163,13 @@ class CheckerConfig:
     keep_raw: bool  # the original cells travel only when a rejects file needs them
     encodings: ValueEncodings  # how dates and times reach the driver (value_encoding)
     mapping: ColumnMapping | None = None  # their headers -> our columns, when they differ
+    profile: Profile | None = None  # another system's export: columns, values, dates
 
 
 # One checked row: Excel row number, its original cells (or None), a ParsedIncident or its
-# errors, and its reference as written (for duplicate detection of rejected rows).
-CheckedRow = tuple[int, list[str] | None, LoadRow | list[RowError], str]
+# errors (or the column whose value made the profile leave the row out), and its reference
+# as written (for duplicate detection of rejected rows).
+CheckedRow = tuple[int, list[str] | None, LoadRow | list[RowError] | str, str]
 # (bytes read so far, slot epoch, rows, the details of the people and of the addresses its
 # rows first name): a new epoch means every slot before it is forgotten.
 Batch = tuple[int, int, list[CheckedRow], list[RecordDetails], list[RecordDetails]]
@@ -180,7 +184,8 @@ def checked_batches(config: CheckerConfig, *, parallel: bool | None = None) -> I
 
 def _batches(config: CheckerConfig) -> Iterator[Batch]:
     with open_csv(config.path, required=REQUIRED_COLUMNS, known=INCIDENT_COLUMNS,
-                  encoding=config.encoding, mapping=config.mapping) as source:
+                  encoding=config.encoding, mapping=config.mapping, profile=config.profile,
+                  today=config.today) as source:
         checker = RowChecker(source.columns, today=config.today,
                              wards_configured=config.wards_configured,
                              ward_keys=set(config.ward_keys))
@@ -188,7 +193,11 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
         to_load_row = RowEncoder(config.encodings)
         batch: list[CheckedRow] = []
         first_sightings = to_load_row.references
+        bound = source.bound
         for row in source.rows():
+            if row.skipped is not None:  # neither checked nor a reference seen
+                batch.append((row.number, None, row.skipped, ""))
+                continue
             reference = row.cells[reference_index].strip()
             reference_is_new = first_sightings.add(reference)
             result: LoadRow | list[RowError]
@@ -196,6 +205,9 @@ def _batches(config: CheckerConfig) -> Iterator[Batch]:
                 result = [RowError(row.number, "", row.problem)]
             else:
                 checked = checker.check(row.number, row.cells)
+                if isinstance(checked, list) and bound is not None:  # their column names
+                    checked = [RowError(error.row, bound.label(error.column, row.raw),
+                                        error.reason) for error in checked]
                 result = (checked if isinstance(checked, list)
                           else to_load_row(checked, reference_is_new))
             keep = config.keep_raw or isinstance(result, list)

@@ -22,6 +22,10 @@ def _time_text(value: time) -> str:
     return value.isoformat(timespec="microseconds")
 
 
+def _as_it_is(value: bool) -> bool:
+    return value
+
+
 # name -> (conversion, values it must convert exactly as the dialect's processor does)
 PlainEncoder = tuple[Callable[[Any], Any], tuple[Any, ...]]
 PLAIN_ENCODERS: dict[str, PlainEncoder] = {
@@ -30,6 +34,8 @@ PLAIN_ENCODERS: dict[str, PlainEncoder] = {
     "time as ISO text with microseconds": (_time_text, (time(0, 0), time(9, 5, 7, 120),
                                                         time(23, 59, 59, 999999),
                                                         time(14, 30))),
+    # Equal to SQLAlchemy's 1 and 0 on SQLite (True == 1), which its driver stores alike.
+    "boolean as it is": (_as_it_is, (True, False)),
 }
 
 
@@ -45,10 +51,10 @@ Conversions = list[tuple[int, Callable[[Any], Any]]]
 
 
 def conversions(encoders: tuple[str | None, ...]) -> Conversions:
-    """The positions that need converting (dates and times; text passes as it is), each
-    conversion remembered: the same few thousand dates recur on every row."""
+    """The positions that need converting (dates and times; text and booleans pass as they
+    are), each conversion remembered: the same few thousand dates recur on every row."""
     return [(index, remembered(PLAIN_ENCODERS[name][0])) for index, name in enumerate(encoders)
-            if name is not None]
+            if name is not None and PLAIN_ENCODERS[name][0] is not _as_it_is]
 
 
 def converted(values: tuple[Any, ...], steps: Conversions) -> tuple[Any, ...]:

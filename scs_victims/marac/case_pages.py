@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from scs_victims.marac.case_sheet import CaseSheet, PersonLine
 from scs_victims.marac.cases import OutstandingAction
+from scs_victims.marac.dash import CURRENT_VERSION, available_versions, load_questions
 from scs_victims.marac.sight import RESTRICTED_LABEL
 from scs_victims.marac.vocabulary import AGENCY_LABELS
 from scs_victims.pdf.base import RULE, Renderer, escape_text, uk_date
@@ -36,6 +37,15 @@ def born(day: date | None, age: int | None) -> str:
     if day is None:
         return _NOT_RECORDED
     return f"{uk_date(day)} (age {age})" if age is not None else uk_date(day)
+
+
+def dash_set_label(version: str | None) -> str:
+    """A referral's DASH question set in words (None: the default set)."""
+    if version is not None and version not in available_versions():
+        return version  # recorded by a version of the application that shipped it
+    questions = load_questions(version or CURRENT_VERSION)
+    text = f"{questions.title} (version {questions.version})"
+    return text if version else f"Default: {text}"
 
 
 def _born(person: PersonLine) -> str:
@@ -175,6 +185,9 @@ class MaracRenderer(Renderer):
             self.facts([
                 ("Referred by", ", ".join(sheet.agencies) or _NOT_RECORDED),
                 ("Referrer", sheet.referrer or _NOT_RECORDED),
+                ("Incident date", uk_date(sheet.incident_date) if sheet.incident_date
+                 else "Not recorded (the referral date is used)"),
+                ("DASH question set", dash_set_label(sheet.dash_version)),
                 ("Police reference", sheet.police_reference or "None"),
                 ("Reason and notes", sheet.notes or "None recorded"),
             ]),

@@ -121,6 +121,8 @@ class CaseSheet:
     idva: str | None
     police_reference: str | None
     notes: str | None
+    incident_date: date | None  # None: not recorded (the referral date stands)
+    dash_version: str | None  # the DASH question set of dash_score; None: the default set
     high_risk: bool
     threshold: int
     dash_score: int | None
@@ -172,6 +174,7 @@ def case_sheet(session: Session, referral_id: int, *, on: date,
         relationship=referral.relationship, agencies=_agencies(session, referral.id),
         referrer=referral.referrer, consent=referral.consent, idva=referral.idva,
         police_reference=referral.police_reference, notes=referral.notes,
+        incident_date=referral.incident_date, dash_version=referral.dash_version,
         high_risk=is_high_risk(referral.dash_score, rules.marac_dash_threshold),
         threshold=rules.marac_dash_threshold, dash_score=referral.dash_score,
         professional_judgement=referral.professional_judgement,

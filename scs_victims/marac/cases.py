@@ -19,6 +19,7 @@ from scs_victims.domain.identity import person_key
 from scs_victims.errors import NotFound
 from scs_victims.importing.incident_rows import RELATIONSHIPS
 from scs_victims.marac.dash import CURRENT_VERSION, check_answers, dash_score, load_questions
+from scs_victims.marac.rows import dash_version, incident_date_problem
 from scs_victims.marac.rules import is_high_risk, potential_escalation
 from scs_victims.services.incidents import FormInvalid, find_or_create
 from scs_victims.settings import load_rules
@@ -78,6 +79,8 @@ class ReferralInput:
     victim_ethnicity: str | None = None  # as scs_victims.marac.vocabulary.parse_ethnicity
     victim_lgbt: bool | None = None
     victim_disabled: bool | None = None
+    incident_date: date | None = None  # the incident that prompted it; None: the referral date
+    dash_version: str | None = None  # the DASH question set (marac.dash); None: the default
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,15 @@ def find_or_add_person(session: Session, person: NewPerson) -> int | None:
     return person_id
 
 
+def _shipped_version(name: str | None, errors: dict[str, str]) -> str | None:
+    """The DASH question set a form names, as shipped (None: the default set); one that is
+    not shipped is refused in ``errors``, by the import's rule."""
+    def refuse(column: str, reason: str) -> None:
+        errors[column] = f"{reason}."
+
+    return dash_version(name or None, refuse)
+
+
 def _referral_errors(session: Session, data: ReferralInput, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.reference.strip():
@@ -117,6 +129,12 @@ def _referral_errors(session: Session, data: ReferralInput, today: date) -> dict
         errors["reference"] = f"Another referral has the reference '{data.reference.strip()}'."
     if data.referral_date > today:
         errors["referral_date"] = "The referral date cannot be in the future."
+    if data.incident_date is not None:
+        problem = ("is in the future" if data.incident_date > today
+                   else incident_date_problem(data.incident_date, data.referral_date))
+        if problem is not None:
+            errors["incident_date"] = f"The incident date {problem}."
+    _shipped_version(data.dash_version, errors)
     if session.get(Person, data.victim_id) is None:
         errors["victim_id"] = "Choose the victim from People or add them."
     if not data.perpetrators:
@@ -155,6 +173,8 @@ def create_referral(session: Session, data: ReferralInput, *, today: date | None
                                       data.referral_date)
     referral = MaracReferral(
         reference=data.reference.strip(), referral_date=data.referral_date,
+        incident_date=data.incident_date,
+        dash_version=_shipped_version(data.dash_version, {}),
         victim_id=data.victim_id, victim_gender=data.victim_gender,
         victim_ethnicity=data.victim_ethnicity, victim_lgbt=data.victim_lgbt,
         victim_disabled=data.victim_disabled, relationship=data.relationship,
@@ -210,6 +230,7 @@ def record_dash(session: Session, referral_id: int,
                                source=source or None)
                     for number, (answer, source) in sorted(answers.items()))
     referral.dash_score = score
+    referral.dash_version = questions.version  # the set the score now comes from
     referral.updated_at = datetime.now()
     session.flush()
     record(session, "insert", "dash_assessment", assessment.id,

@@ -22,6 +22,7 @@ from scs_victims.audit import current_actor, record
 from scs_victims.errors import FileRefused, RowError
 from scs_victims.importing.csv_source import open_csv
 from scs_victims.importing.incidents import ImportSummary, Rejects
+from scs_victims.importing.profile import Profile
 from scs_victims.marac.meetings import assign_case, meeting_on
 from scs_victims.marac.rows import (
     REFERRAL_COLUMNS,
@@ -56,24 +57,36 @@ def import_referrals(
     rejects_path: Path | None = None,
     progress: ProgressCallback = no_progress,
     today: date | None = None,
+    profile: Profile | None = None,
 ) -> ImportSummary:
-    """Import a MARAC referrals CSV. Raises ``FileRefused`` (nothing changed) when any row is
+    """Import a MARAC referrals CSV or workbook (through an import ``profile`` when it is
+    another system's export). Raises ``FileRefused`` (nothing changed) when any row is
     invalid and ``skip_invalid`` is off; ``Cancelled`` if ``progress`` raises it."""
     today = today or date.today()
-    with open_csv(path, required=REQUIRED_COLUMNS, known=REFERRAL_COLUMNS) as source:
+    with open_csv(path, required=REQUIRED_COLUMNS, known=REFERRAL_COLUMNS, profile=profile,
+                  today=today) as source:
         summary = ImportSummary(file_name=path.name, encoding=source.encoding,
                                 unknown_columns=source.unknown_columns)
         checker = ReferralChecker(source.columns, today=today)
-        rows: list[tuple[int, list[str], ParsedReferral | list[RowError]]] = [
-            (row.number, row.raw,
-             [RowError(row.number, "", row.problem)] if row.problem is not None
-             else checker.check(row.number, row.cells))
-            for row in source.rows()
-        ]
+        bound = source.bound
+        label = bound.label if bound is not None else str
+        rows: list[tuple[int, list[str], ParsedReferral | list[RowError]]] = []
+        for row in source.rows():
+            if row.skipped is not None:
+                summary.rows_read += 1
+                summary.skipped[row.skipped] = summary.skipped.get(row.skipped, 0) + 1
+                continue
+            checked = ([RowError(row.number, "", row.problem)] if row.problem is not None
+                       else checker.check(row.number, row.cells))
+            if isinstance(checked, list) and bound is not None:  # their column names
+                checked = [RowError(error.row, bound.label(error.column, row.raw),
+                                    error.reason) for error in checked]
+            rows.append((row.number, row.raw, checked))
         header = source.original_header
     rejects = None
     if skip_invalid:
-        rejects = Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"), header)
+        rejects = Rejects(rejects_path or path.with_name(path.stem + "-rejects.csv"), header,
+                          label)
     try:
         with database.session() as session:
             _Run(session, path, summary, rejects, progress, source.encoding).run(rows)
@@ -147,6 +160,7 @@ class _Run:
         run = self.run_record
         run.rows_read, run.rows_imported = self.summary.rows_read, self.summary.imported
         run.rows_unchanged, run.rows_rejected = self.summary.unchanged, self.summary.rejected
+        run.rows_skipped = sum(self.summary.skipped.values())
         record(self.session, "import", "import_run", run.id, {
             "file": run.file_name, "kind": IMPORT_KIND, "imported": self.summary.imported,
             "unchanged": self.summary.unchanged, "rejected": self.summary.rejected})
@@ -176,7 +190,8 @@ class _Run:
             dash_score=parsed.dash_score, professional_judgement=parsed.professional_judgement,
             potential_escalation=potential_escalation(session, victim_root,
                                                       parsed.referral_date, self.rules),
-            idva=parsed.idva, notes=parsed.notes, content_hash=parsed.fingerprint,
+            idva=parsed.idva, notes=parsed.notes, incident_date=parsed.incident_date,
+            dash_version=parsed.dash_version, content_hash=parsed.fingerprint,
             import_id=self.run_record.id, created_at=self.now, updated_at=self.now)
         session.add(referral)
         session.flush()

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from scs_victims.domain.dates import DateFormatError, parse_date_time
 from scs_victims.domain.identity import person_key
 from scs_victims.errors import RowError
-from scs_victims.importing.incident_rows import RELATIONSHIPS, fingerprint, victim_gender
-from scs_victims.marac.vocabulary import parse_agency, parse_ethnicity, parse_yes_no
+from scs_victims.importing.incident_rows import RELATIONSHIPS, fingerprint, victim_gender, yes_no
+from scs_victims.marac.dash import CURRENT_VERSION, available_versions, load_questions
+from scs_victims.marac.vocabulary import parse_agency, parse_ethnicity
 
 REFERRAL_COLUMNS: tuple[str, ...] = (
     "referral_ref", "referral_date", "meeting_date", "victim_ref", "victim_forename",
     "victim_surname", "victim_dob", "victim_gender", "victim_ethnicity", "victim_lgbt",
     "victim_disabled", "perpetrator_ref", "perpetrator_forename", "perpetrator_surname",
-    "perpetrator_dob", "relationship", "referring_agency", "dash_score",
-    "professional_judgement", "children_count", "idva", "notes",
+    "perpetrator_dob", "relationship", "referring_agency", "dash_score", "dash_version",
+    "incident_date", "professional_judgement", "children_count", "idva", "notes",
 )  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("referral_ref", "referral_date")
 MAX_LENGTHS = {"referral_ref": 100, "victim_ref": 100, "victim_forename": 100,
                "victim_surname": 100, "perpetrator_ref": 100, "perpetrator_forename": 100,
                "perpetrator_surname": 100, "idva": 200}
 MAX_AGENCIES = 2
-MAX_DASH_SCORE = 24
 MAX_CHILDREN = 99
 
 _Error = Callable[[str, str], None]
@@ -59,7 +60,44 @@ class ParsedReferral(NamedTuple):
     children_count: int
     idva: str | None
     notes: str | None
+    incident_date: date | None  # None: the referral date stands
+    dash_version: str | None  # None: the default set (dash.CURRENT_VERSION)
     fingerprint: str
+
+    def meaning(self) -> tuple[object, ...]:
+        """What the fingerprint is made of: the fields up to ``notes``, then
+        ``incident_date`` and ``dash_version`` only when either is given, so that a row
+        without them (every file written before they existed) keeps its fingerprint."""
+        if self.incident_date is None and self.dash_version is None:
+            return self[:24]
+        return (*self[:24], self.incident_date, self.dash_version)
+
+
+def dash_version(value: str | None, error: _Error) -> str | None:
+    """The DASH question set a ``dash_version`` names, as the application ships it (matched
+    case-insensitively); None when blank (the default set) or not shipped (reported)."""
+    if value is None:
+        return None
+    versions = {version.casefold(): version for version in available_versions()}
+    version = versions.get(value.strip().casefold())
+    if version is None:
+        error("dash_version", f"'{value}' is not a DASH question set this application has "
+              f"({', '.join(sorted(versions.values()))})")
+    return version
+
+
+@cache
+def dash_questions(version: str | None) -> int:
+    """How many questions a DASH set has (None: the default set): its highest score."""
+    return len(load_questions(version or CURRENT_VERSION).questions)
+
+
+def incident_date_problem(incident_date: date, referral_date: date) -> str | None:
+    """Why a referral's incident date cannot be (None when it can): it is on or before the
+    referral date (so never in the future, since the referral date is not)."""
+    if incident_date > referral_date:
+        return "is after the referral date"
+    return None
 
 
 class ReferralChecker:
@@ -133,7 +171,13 @@ class ReferralChecker:
                 relationship = None
 
         agencies = self._agencies(text["referring_agency"], error)
-        dash = self._whole(text, "dash_score", MAX_DASH_SCORE, error)
+        version = dash_version(text["dash_version"], error)
+        dash = self._whole(text, "dash_score", dash_questions(version), error)
+        incident_date = self._date(text, "incident_date", error)
+        if incident_date and referral_date:
+            problem = incident_date_problem(incident_date, referral_date)
+            if problem is not None:
+                error("incident_date", f"'{text['incident_date']}' {problem}")
         judgement = self._yes_no(text, "professional_judgement", error)
         children = self._whole(text, "children_count", MAX_CHILDREN, error)
 
@@ -146,7 +190,10 @@ class ReferralChecker:
             text["perpetrator_ref"], p_forename, p_surname, perpetrator_dob, relationship,
             agencies, dash, bool(judgement), children or 0, text["idva"], text["notes"],
         )
-        return ParsedReferral(*values, fingerprint=fingerprint(values))
+        # The new columns count only when given (ParsedReferral.meaning).
+        meaning = values + ((incident_date, version) if incident_date or version else ())
+        return ParsedReferral(*values, incident_date, version,
+                              fingerprint=fingerprint(meaning))
 
     def _date(self, text: dict[str, str | None], name: str, error: _Error, *,
               future_allowed: bool = False) -> date | None:
@@ -178,12 +225,7 @@ class ReferralChecker:
     @staticmethod
     def _yes_no(text: dict[str, str | None], name: str, error: _Error) -> bool | None:
         value = text[name]
-        if value is None:
-            return None
-        answer = parse_yes_no(value)
-        if answer is None:
-            error(name, f"'{value}' is not Y or N (also Yes/No, True/False, 1/0)")
-        return answer
+        return None if value is None else yes_no(name, value, error)
 
     @staticmethod
     def _whole(text: dict[str, str | None], name: str, largest: int,

@@ -1,4 +1,5 @@
-"""The words MARAC records use: SafeLives sources, ONS 2021 ethnicity, yes/no answers.
+"""The words MARAC records use: SafeLives sources and ONS 2021 ethnicity (yes/no answers are
+every import's: ``scs_victims.domain.yes_no``).
 
 Each ``parse_*`` takes text as a person or a spreadsheet wrote it and returns our stored form,
 or None when the text is not one of the accepted spellings.
@@ -108,17 +109,3 @@ def is_minoritised(ethnicity: str | None) -> bool:
         return False
     group = ethnicity.split(":", 1)[0]
     return group in _MINORITISED_GROUPS or ethnicity in _MINORITISED_WHITE
-
-
-_YES: Final = frozenset({"y", "yes", "true", "1"})
-_NO: Final = frozenset({"n", "no", "false", "0"})
-
-
-def parse_yes_no(text: str) -> bool | None:
-    """Y/N, Yes/No, True/False, 1/0 (any case); None for anything else."""
-    folded = text.strip().casefold()
-    if folded in _YES:
-        return True
-    if folded in _NO:
-        return False
-    return None

@@ -1,7 +1,8 @@
 """Incidents entered, edited, deleted and restored by hand, one at a time.
 
-The form applies exactly the rules of an import row: an ``IncidentInput`` is turned into the
-cells of a formats.md row and checked by the import's ``RowChecker``, and people and
+The form applies exactly the rules of an import row: an ``IncidentInput`` (text as typed,
+dates as text or ``date`` values, hate_motivated as text or a bool) is checked by the
+import's ``RowChecker`` as values, never written out as cells and read back, and people and
 addresses are linked by the same keys (a record found by key is reused, otherwise one is
 created with that key). After each change only the touched subjects' chains are
 re-evaluated, with indexed look-ups, so the cost does not grow with the size of the database.
@@ -35,14 +36,15 @@ from scs_victims.domain.crime_types import CrimeType
 from scs_victims.domain.dates import order_key
 from scs_victims.domain.identity import normalise_postcode
 from scs_victims.errors import FormInvalid, NotFound, RowError, UserError
-from scs_victims.importing.incident_rows import INCIDENT_COLUMNS, ParsedIncident, RowChecker
+from scs_victims.importing.incident_rows import (
+    INCIDENT_COLUMNS,
+    IncidentDraft,
+    ParsedIncident,
+    check_incident,
+)
 from scs_victims.repeats import Subject, clear_flags, refresh_subject_ids, refresh_subjects
 from scs_victims.settings import RuleSettings, load_rules
 from scs_victims.storage.models import Address, Incident, Person, Ward
-
-_COLUMN_INDEX: dict[str, int] = {name: index for index, name in enumerate(INCIDENT_COLUMNS)}
-# The row number a form's errors carry (there is no file); never shown.
-_FORM_ROW = 0
 
 _SHORT_NAMES = {CrimeType.ASB: "ASB", CrimeType.BURGLARY: "burglary", CrimeType.DV: "DV"}
 
@@ -58,6 +60,7 @@ _COMPARED_FIELDS: tuple[tuple[str, str], ...] = (
     ("uprn", "uprn"), ("ward_key", "ward"), ("perpetrator_forename", "perpetrator_forename"),
     ("perpetrator_surname", "perpetrator_surname"), ("perpetrator_dob", "perpetrator_dob"),
     ("relationship", "relationship"), ("source", "source"), ("description", "description"),
+    ("case_ref", "case_ref"), ("hate_motivated", "hate_motivated"),
 )  # fmt: skip
 
 
@@ -66,8 +69,9 @@ class IncidentInput:
     """What the incident form holds: the fields of a formats.md incident row, in its order.
 
     Text is taken as typed (the checker trims it and accepts every spelling the import does);
-    dates may also be ``date`` values, and ``occurred_on`` a ``datetime`` when a time is known.
-    Empty text and None both mean "not given".
+    dates may also be ``date`` values (``occurred_on`` and ``reported_on`` a ``datetime`` when
+    a time is known), and ``hate_motivated`` a bool. Empty text and None both mean "not
+    given".
     """
 
     reference: str = ""
@@ -91,20 +95,12 @@ class IncidentInput:
     relationship: str | None = None
     source: str | None = None
     description: str | None = None
+    case_ref: str | None = None
+    hate_motivated: str | bool | None = None
 
-    def cells(self) -> list[str]:
-        """The row as the import would read it, in ``INCIDENT_COLUMNS`` order."""
-        return [_cell(getattr(self, name)) for name in INCIDENT_COLUMNS]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    def draft(self) -> IncidentDraft:
+        """The row as values, in ``INCIDENT_COLUMNS`` order, for the import's checker."""
+        return IncidentDraft._make(getattr(self, name) for name in INCIDENT_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +149,8 @@ def _load_wards(session: Session) -> _Wards:
 
 def _check(session: Session, data: IncidentInput, today: date | None, wards: _Wards,
            *, except_id: int | None) -> ParsedIncident:
-    checker = RowChecker(_COLUMN_INDEX, today=today or date.today(),
-                         wards_configured=wards.configured, ward_keys=set(wards.ids))
-    checked = checker.check(_FORM_ROW, data.cells())
+    checked = check_incident(data.draft(), today=today or date.today(),
+                             wards_configured=wards.configured, ward_keys=set(wards.ids))
     errors: dict[str, str] = {}
     if isinstance(checked, list):
         errors = _by_field(checked)
@@ -288,6 +283,8 @@ def _incident_values(parsed: ParsedIncident, links: _Links) -> dict[str, Any]:
         "ward_id": links.ward_id,
         "subject_id": links.subject(parsed.crime_type),
         "content_hash": parsed.content_hash(),
+        "case_ref": parsed.case_ref,
+        "hate_motivated": parsed.hate_motivated,
     }
 
 
@@ -329,7 +326,7 @@ def _stored_fields(session: Session, incident_id: int) -> dict[str, Any]:
                Incident.occurred_time, Incident.reported_on, Incident.relationship,
                Incident.source, Incident.description, Incident.victim_id,
                Incident.perpetrator_id, Incident.perpetrator_name, Incident.address_id,
-               Incident.ward_id)
+               Incident.ward_id, Incident.case_ref, Incident.hate_motivated)
         .where(Incident.id == incident_id)
     ).one()
     values: dict[str, Any] = {
@@ -337,6 +334,7 @@ def _stored_fields(session: Session, incident_id: int) -> dict[str, Any]:
         "occurred_on": incident.occurred_on, "occurred_time": incident.occurred_time,
         "reported_on": incident.reported_on, "relationship": incident.relationship,
         "source": incident.source, "description": incident.description,
+        "case_ref": incident.case_ref, "hate_motivated": incident.hate_motivated,
     }
     victim = _person(session, incident.victim_id)
     values.update(
@@ -443,6 +441,7 @@ def load_incident_input(session: Session, incident_id: int) -> IncidentInput:
         perpetrator_surname=stored["perpetrator_surname"],
         perpetrator_dob=stored["perpetrator_dob"], relationship=stored["relationship"],
         source=stored["source"], description=stored["description"],
+        case_ref=stored["case_ref"], hate_motivated=stored["hate_motivated"],
     )
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 SCRIPT_LOCATION = "scs_victims.storage:migrations"
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 _VERSION_TABLE = "alembic_version"
 
 

@@ -97,6 +97,8 @@ class ImportRun(Base):
     rows_imported: Mapped[int] = mapped_column(Integer, default=0)
     rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows an import profile left out ("skip"): never checked, never rejected (0010).
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Person(Base):
@@ -181,6 +183,11 @@ class Incident(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_reason: Mapped[str | None] = mapped_column(Text)
+    # The ASB case (problem) reference of the source system, grouping related complaints
+    # (definitions §5); whether the complainant perceived the behaviour as motivated by hate
+    # (None: not recorded). Both 0010.
+    case_ref: Mapped[str | None] = mapped_column(String(100))
+    hate_motivated: Mapped[bool | None] = mapped_column(Boolean)
 
     __table_args__ = (
         CheckConstraint(one_of("crime_type", ("asb", "burglary", "dv")), name="crime_type_known"),
@@ -412,6 +419,10 @@ class MaracReferral(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The incident that prompted the referral (None: the referral date stands), and the DASH
+    # question set its score comes from (None: the default set, dash.CURRENT_VERSION). 0010.
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    dash_version: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (
         CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 24)",

@@ -236,6 +236,59 @@ def test_editing_an_incident(qtbot: Any, demo_context: AppContext) -> None:
                                                               "ex-partner")
 
 
+def test_case_reference_and_hate_motivated_are_saved_shown_and_edited(
+        qtbot: Any, demo_context: AppContext, errors: ErrorRecorder) -> None:
+    form = _form(qtbot, demo_context)
+    _type(qtbot, form, "crime_type", "asb")
+    _type(qtbot, form, "reference", "ASB-TEST-20")
+    _type(qtbot, form, "occurred_on", _uk(date.today() - timedelta(days=3)))
+    _type(qtbot, form, "case_ref", " ASB/PROBLEM/7 ")
+    hate = form.fields["hate_motivated"].widget
+    assert isinstance(hate, QComboBox)
+    assert [hate.itemText(index) for index in range(hate.count())] == ["", "Yes", "No"]
+    hate.setFocus()
+    qtbot.keyClicks(hate, "Y")  # keyboard selection in the combo
+    assert hate.currentText() == "Yes"
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert errors.errors == []
+    with demo_context.user.database.session() as session:
+        stored = session.execute(select(Incident.id, Incident.case_ref, Incident.hate_motivated)
+                                 .where(Incident.reference == "ASB-TEST-20")).one()
+    assert stored[1:] == ("ASB/PROBLEM/7", True)
+
+    edit = open_incident_form(demo_context, None, stored[0])  # type: ignore[arg-type]
+    qtbot.addWidget(edit)
+    edit.confirm_discard = lambda _parent: True
+    wait_idle(qtbot, demo_context)
+    assert edit.fields["case_ref"].text() == "ASB/PROBLEM/7"
+    assert edit.fields["hate_motivated"].widget.currentText() == "Yes"  # type: ignore[union-attr]
+    assert not edit.is_dirty()
+    _type(qtbot, edit, "hate_motivated", "N")
+    with qtbot.waitSignal(demo_context.signals.data_changed, timeout=10_000):
+        qtbot.mouseClick(edit.save_button, Qt.MouseButton.LeftButton)
+    assert edit.last_result is not None
+    assert edit.last_result.changed_fields == ("hate_motivated",)
+    with demo_context.user.database.session() as session:
+        assert session.get(Incident, stored[0]).hate_motivated is False  # type: ignore[union-attr]
+
+
+def test_a_case_reference_too_long_is_shown_on_its_field(qtbot: Any,
+                                                         demo_context: AppContext) -> None:
+    before = _count(demo_context)
+    form = _form(qtbot, demo_context)
+    _type(qtbot, form, "crime_type", "asb")
+    _type(qtbot, form, "reference", "ASB-TEST-21")
+    _type(qtbot, form, "occurred_on", _uk(date.today() - timedelta(days=3)))
+    _type(qtbot, form, "case_ref", "C" * 101)
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, demo_context)
+    field = form.fields["case_ref"]
+    assert field.error.isVisible()
+    assert field.error.text() == "Case reference is longer than 100 characters"
+    assert field.widget.hasFocus() and _count(demo_context) == before
+
+
 def test_closing_with_unsaved_text_asks_first(qtbot: Any, demo_context: AppContext) -> None:
     asked: list[bool] = []
     untouched = IncidentForm(demo_context, None, confirm_discard=lambda _p: asked.append(True)

@@ -23,6 +23,7 @@ from scs_victims.marac.cases import (
     add_action,
     create_referral,
 )
+from scs_victims.marac.dash import available_versions
 from scs_victims.marac.meetings import assign_case, schedule_meeting
 from scs_victims.marac.queries import (
     attendance,
@@ -230,6 +231,39 @@ def test_refusals_show_on_their_fields_and_save_nothing(qtbot: Any, page: MaracP
     with empty_context.user.database.session() as session:
         assert session.query(MaracReferral).count() == 0
         assert session.query(Person).count() == 0  # the typed victim was not kept either
+
+
+def test_the_incident_date_and_dash_set_are_saved_and_checked(
+        qtbot: Any, page: MaracPage, empty_context: AppContext) -> None:
+    form = page.referrals.new_referral()
+    qtbot.addWidget(form)
+    wait_idle(qtbot, empty_context)
+    sets = [form.dash_version.itemData(index) for index in range(form.dash_version.count())]
+    assert sets == [None, *available_versions()]
+    assert form.dash_version.itemText(0).startswith("Default: ")
+    fill_new_referral(form, qtbot, victim=("Ffion", "Quarrie", "04/03/1990"),
+                      perpetrator=("Gareth", "Quarrie"), on="12/06/2025", agencies=["police"])
+    qtbot.keyClicks(form.incident_date, "13/06/2025")  # after the referral date
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert form.checked["incident_date"].error.text() == (
+        "The incident date is after the referral date.")
+    assert form.incident_date.hasFocus() and not form.banner.isVisible()
+    form.incident_date.setText("31/02/2025")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert "is not a date" in form.checked["incident_date"].error.text()
+    form.incident_date.setText("10/06/2025")
+    form.dash_version.setCurrentIndex(1)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, empty_context)
+    assert form.banner.isVisible() and not form.checked["incident_date"].error.isVisible()
+    with empty_context.user.database.session() as session:
+        referral = session.query(MaracReferral).one()
+        assert (referral.incident_date, referral.dash_version) == (
+            date(2025, 6, 10), available_versions()[0])
+    form.start_another()
+    assert form.incident_date.text() == "" and form.dash_version.currentIndex() == 0
 
 
 def test_the_date_column_sorts_both_ways_as_its_arrow_says(qtbot: Any, page: MaracPage,

@@ -58,6 +58,8 @@ _TYPE_HINTS = {
           "date of birth or postcode, or a reference). Repeats count by victim.",
 }
 _VICTIM_KEY = ("victim_forename", "victim_surname", "victim_dob", "victim_ref")
+# Hate motivated as the combo holds it (blank: not recorded) and as the core takes it.
+_YES_NO = {"Y": True, "N": False}
 _PERPETRATOR_KEY = ("perpetrator_forename", "perpetrator_surname", "perpetrator_dob")
 
 
@@ -178,11 +180,17 @@ class IncidentForm(QDialog):
         reported = self._line("reported_on", "Re&ported on", date=True)
         source = self._combo("source", "So&urce",
                              [("", "")] + [(item.capitalize(), item) for item in SOURCES])
+        case_ref = self._line("case_ref", "Case reference",
+                              placeholder="ASB case (problem) reference, optional")
+        hate = self._combo("hate_motivated", "Hate motivated",
+                           [("", ""), ("Yes", "Y"), ("No", "N")],
+                           "Hate motivated (as the complainant perceived it)")
         self.type_hint = QLabel()
         self.type_hint.setWordWrap(True)
         incident_box = QGroupBox("Incident")
         incident_form = QFormLayout(incident_box)
-        self._rows(incident_form, crime_type, reference, occurred, reported, source)
+        self._rows(incident_form, crime_type, reference, occurred, reported, source, case_ref,
+                   hate)
         incident_form.addRow(self.type_hint)
         assert isinstance(crime_type.widget, QComboBox)
         crime_type.widget.currentIndexChanged.connect(lambda _i: self._crime_type_changed())
@@ -310,7 +318,8 @@ class IncidentForm(QDialog):
 
         chain: list[QWidget] = [
             crime_type.widget, reference.widget, occurred.widget, reported.widget,
-            source.widget, self.victim_search, *(field.widget for field in victim_fields),
+            source.widget, case_ref.widget, hate.widget, self.victim_search,
+            *(field.widget for field in victim_fields),
             self.address_search, *(field.widget for field in address_fields),
             self.perpetrator_search, *(field.widget for field in perpetrator_fields),
             description.widget, self.save_button, close,
@@ -341,13 +350,18 @@ class IncidentForm(QDialog):
         return {name: field.text() for name, field in self.fields.items()}
 
     def current_input(self) -> IncidentInput:
-        values = self.values()
-        known = {item.name for item in dataclasses.fields(IncidentInput)}
-        return IncidentInput(**{name: value for name, value in values.items() if name in known})
+        text = self.values()
+        # Text as typed (the core reads it as an import would); Yes/No as a bool.
+        known = {item.name for item in dataclasses.fields(IncidentInput)} - {"hate_motivated"}
+        return IncidentInput(hate_motivated=_YES_NO.get(text["hate_motivated"]),
+                             **{name: value for name, value in text.items() if name in known})
 
     def set_input(self, data: IncidentInput) -> None:
         for name, field in self.fields.items():
-            field.set_text(as_form_text(getattr(data, name, None)))
+            value = getattr(data, name, None)
+            if isinstance(value, bool):
+                value = "Y" if value else "N"
+            field.set_text(as_form_text(value))
         self._crime_type_changed()
 
     def is_dirty(self) -> bool:

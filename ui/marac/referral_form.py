@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from scs_victims.actions.marac_cases import ReferralDraft, submit_referral, suggest_reference
 from scs_victims.importing.incident_rows import RELATIONSHIPS
 from scs_victims.marac.cases import ChildInput, NewPerson
+from scs_victims.marac.dash import CURRENT_VERSION, available_versions, load_questions
 from scs_victims.marac.queries import CRITERIA_LABELS, ReferralRow
 from scs_victims.marac.vocabulary import AGENCY_LABELS, ETHNIC_GROUPS
 from scs_victims.services.incidents import FormInvalid
@@ -61,6 +62,16 @@ def _ethnicities() -> list[tuple[str, str | None]]:
     items: list[tuple[str, str | None]] = [("Not stated", None)]
     for group, categories in ETHNIC_GROUPS.items():
         items.extend((f"{group}: {category}", f"{group}: {category}") for category in categories)
+    return items
+
+
+def dash_sets() -> list[tuple[str, str | None]]:
+    """The DASH question sets the application ships, the default first (its data None)."""
+    default = load_questions(CURRENT_VERSION)
+    items: list[tuple[str, str | None]] = [(f"Default: {default.title}", None)]
+    for version in available_versions():
+        questions = load_questions(version)
+        items.append((f"{questions.title} ({version})", version))
     return items
 
 
@@ -184,6 +195,13 @@ class ReferralForm(QDialog):
         self.reference = QLineEdit()
         self.reference.setAccessibleName("Referral reference")
         self.referral_date = date_edit("Referral date", self.today())
+        self.incident_date = date_edit("Incident date (blank: the referral date)")
+        self.incident_date.setToolTip("The date of the incident that prompted the referral, "
+                                      "on or before the referral date")
+        self.dash_version = QComboBox()
+        self.dash_version.setAccessibleName("DASH question set")
+        for text, version in dash_sets():
+            self.dash_version.addItem(text, version)
         self.referrer = QLineEdit()
         self.referrer.setAccessibleName("Referrer (name and contact)")
         self.agencies = QListWidget()
@@ -199,15 +217,19 @@ class ReferralForm(QDialog):
             "reference": Checked(self.reference),
             "referral_date": Checked(self.referral_date),
             "agencies": Checked(self.agencies),
+            "incident_date": Checked(self.incident_date),
+            "dash_version": Checked(self.dash_version),
         }
         referral_box = QGroupBox("Referral")
         referral_form = QFormLayout(referral_box)
         self._row(referral_form, "&Reference:", "reference")
         self._row(referral_form, "Referral &date:", "referral_date")
+        self._row(referral_form, "Incident date:", "incident_date")
         referrer_label = QLabel("Re&ferrer:")
         referrer_label.setBuddy(self.referrer)
         referral_form.addRow(referrer_label, self.referrer)
         self._row(referral_form, "Referring &agency\n(tick one or more):", "agencies")
+        self._row(referral_form, "DASH &question set:", "dash_version")
 
         # Victim, with the details the SafeLives return counts.
         self.victim = PersonBox(self.context, "victim", "Victim")
@@ -343,7 +365,8 @@ class ReferralForm(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         chain: list[QWidget] = [
-            self.reference, self.referral_date, self.referrer, self.agencies,
+            self.reference, self.referral_date, self.incident_date, self.referrer,
+            self.agencies, self.dash_version,
             self.victim.search, self.victim.forename, self.victim.surname, self.victim.dob,
             self.victim.reference, self.gender, self.ethnicity, self.lgbt, self.disabled,
             self.perpetrator.search, self.perpetrator.forename, self.perpetrator.surname,
@@ -425,6 +448,9 @@ class ReferralForm(QDialog):
         values["referral_date"], problem = read_date(self.referral_date.text(), required=True)
         if problem:
             problems["referral_date"] = problem
+        values["incident_date"], problem = read_date(self.incident_date.text(), required=False)
+        if problem:
+            problems["incident_date"] = problem
         values["children"], problem = parse_children(self.children_text.toPlainText())
         if problem:
             problems["children"] = problem
@@ -464,6 +490,8 @@ class ReferralForm(QDialog):
             "victim_gender": self.gender.currentData(),
             "victim_ethnicity": self.ethnicity.currentData(),
             "victim_lgbt": tri_value(self.lgbt), "victim_disabled": tri_value(self.disabled),
+            "incident_date": values["incident_date"],
+            "dash_version": self.dash_version.currentData(),
         }
         user, today = self.context.user, self.today()
         # Without a victim the core is still asked, so every refusal shows at once.
@@ -532,12 +560,12 @@ class ReferralForm(QDialog):
         self.perpetrators.clear()
         self.perpetrator_list.clear()
         for edit in (self.reference, self.referrer, self.safe_contact, self.idva,
-                     self.police_reference):
+                     self.police_reference, self.incident_date):
             edit.clear()
         for text in (self.children_text, self.judgement_reason, self.notes):
             text.clear()
         for combo in (self.gender, self.ethnicity, self.lgbt, self.disabled, self.relationship,
-                      self.consent, self.safe_to_call):
+                      self.consent, self.safe_to_call, self.dash_version):
             combo.setCurrentIndex(0)
         self.children_count.setValue(0)
         self.withhold_address.setChecked(False)
