@@ -227,7 +227,7 @@ def test_incident_writes_are_attributed_and_say_what_changed(
     officer = signed_in(database, Role.OFFICER)
     incident_id = _incident_id(admin, "A-1")
     data = incidents.open_incident(officer, incident_id)
-    data.description = "Shouting in the stairwell"
+    data = data._replace(description="Shouting in the stairwell")
     changed = incidents.update_incident(officer, incident_id, data)
     assert changed.value.changed_fields == ("description",)
     assert changed.changes.incidents and changed.changes.people

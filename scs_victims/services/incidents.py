@@ -37,7 +37,6 @@ from scs_victims.domain.dates import order_key
 from scs_victims.domain.identity import normalise_postcode
 from scs_victims.errors import FormInvalid, NotFound, RowError, UserError
 from scs_victims.importing.incident_rows import (
-    INCIDENT_COLUMNS,
     IncidentDraft,
     ParsedIncident,
     check_incident,
@@ -64,43 +63,10 @@ _COMPARED_FIELDS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
-@dataclass(slots=True)
-class IncidentInput:
-    """What the incident form holds: the fields of a formats.md incident row, in its order.
-
-    Text is taken as typed (the checker trims it and accepts every spelling the import does);
-    dates may also be ``date`` values (``occurred_on`` and ``reported_on`` a ``datetime`` when
-    a time is known), and ``hate_motivated`` a bool. Empty text and None both mean "not
-    given".
-    """
-
-    reference: str = ""
-    crime_type: str = ""
-    occurred_on: str | date = ""
-    reported_on: str | date | None = None
-    victim_ref: str | None = None
-    victim_forename: str | None = None
-    victim_surname: str | None = None
-    victim_dob: str | date | None = None
-    victim_gender: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    town: str | None = None
-    postcode: str | None = None
-    uprn: str | None = None
-    ward: str | None = None
-    perpetrator_forename: str | None = None
-    perpetrator_surname: str | None = None
-    perpetrator_dob: str | date | None = None
-    relationship: str | None = None
-    source: str | None = None
-    description: str | None = None
-    case_ref: str | None = None
-    hate_motivated: str | bool | None = None
-
-    def draft(self) -> IncidentDraft:
-        """The row as values, in ``INCIDENT_COLUMNS`` order, for the import's checker."""
-        return IncidentDraft._make(getattr(self, name) for name in INCIDENT_COLUMNS)
+# What the incident form holds is the import's own draft of a row (one definition of an
+# incident row): text as typed, dates also as ``date`` values (``occurred_on`` and
+# ``reported_on`` a ``datetime`` when a time is known), ``hate_motivated`` also a bool.
+IncidentInput = IncidentDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +115,7 @@ def _load_wards(session: Session) -> _Wards:
 
 def _check(session: Session, data: IncidentInput, today: date | None, wards: _Wards,
            *, except_id: int | None) -> ParsedIncident:
-    checked = check_incident(data.draft(), today=today or date.today(),
+    checked = check_incident(data, today=today or date.today(),
                              wards_configured=wards.configured, ward_keys=set(wards.ids))
     errors: dict[str, str] = {}
     if isinstance(checked, list):

@@ -12,7 +12,6 @@ person found by a picker or offered as a likely duplicate.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Callable
 
@@ -352,7 +351,7 @@ class IncidentForm(QDialog):
     def current_input(self) -> IncidentInput:
         text = self.values()
         # Text as typed (the core reads it as an import would); Yes/No as a bool.
-        known = {item.name for item in dataclasses.fields(IncidentInput)} - {"hate_motivated"}
+        known = set(IncidentInput._fields) - {"hate_motivated"}
         return IncidentInput(hate_motivated=_YES_NO.get(text["hate_motivated"]),
                              **{name: value for name, value in text.items() if name in known})
 
