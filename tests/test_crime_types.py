@@ -19,6 +19,10 @@ SPEC_SPELLINGS: list[tuple[str, CrimeType]] = [
     ("Domestic burglary", CrimeType.BURGLARY),
     ("Residential burglary", CrimeType.BURGLARY),
     ("Burglary - dwelling", CrimeType.BURGLARY),
+    ("Burglary - Residential", CrimeType.BURGLARY),
+    ("Burglary \u2013 Residential", CrimeType.BURGLARY),  # any dash counts as "-" (§1)
+    ("Burglary \u2014 dwelling", CrimeType.BURGLARY),
+    ("Burglary (residential)", CrimeType.BURGLARY),
     ("dv", CrimeType.DV),
     ("DV", CrimeType.DV),
     ("DA", CrimeType.DV),
@@ -76,10 +80,10 @@ def test_spellings_are_matched_after_trimming(spelling: str, expected: CrimeType
         "A.S.B.",
         "ASB2",
         "Burglary-dwelling",
-        "Burglary \u2013 dwelling",  # en dash
         "Burglary  -  dwelling",  # only the ends are trimmed
         "Commercial burglary",
         "Burglary other than dwelling",
+        "Burglary - Business and Community",  # not domestic burglary (§1)
         "Domestic",
         "D V",
         "DVA",

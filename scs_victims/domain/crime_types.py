@@ -36,6 +36,8 @@ _SPELLINGS: dict[str, CrimeType] = {
     "domestic burglary": CrimeType.BURGLARY,
     "residential burglary": CrimeType.BURGLARY,
     "burglary - dwelling": CrimeType.BURGLARY,
+    "burglary - residential": CrimeType.BURGLARY,
+    "burglary (residential)": CrimeType.BURGLARY,
     "dv": CrimeType.DV,
     "da": CrimeType.DV,
     "domestic abuse": CrimeType.DV,
@@ -45,6 +47,10 @@ _SPELLINGS: dict[str, CrimeType] = {
 CRIME_TYPES: tuple[CrimeType, ...] = (CrimeType.ASB, CrimeType.BURGLARY, CrimeType.DV)
 
 
+# Any dash counts as a hyphen ("Burglary – Residential", Home Office counting rules).
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
+
+
 def parse_crime_type(text: str) -> CrimeType | None:
     """The crime type a spelling names, or None when it names none (definitions §1)."""
-    return _SPELLINGS.get(text.strip().casefold())
+    return _SPELLINGS.get(text.translate(_DASHES).strip().casefold())

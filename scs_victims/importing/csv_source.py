@@ -98,7 +98,7 @@ def detect_encoding(path: Path) -> str:
     return UTF8
 
 
-def _text(binary: BinaryIO, encoding: str) -> io.TextIOWrapper:
+def text_stream(binary: BinaryIO, encoding: str) -> io.TextIOWrapper:
     if encoding == WINDOWS_1252 and binary.read(3) != codecs.BOM_UTF8:
         binary.seek(0)  # a BOM on a file that is not UTF-8 after all is not data
     codec = {UTF8: "utf-8-sig", UTF16: "utf-16"}.get(encoding, "cp1252")
@@ -260,7 +260,7 @@ class CsvSource:
         """The refusal of a file whose row ``number`` has a cell longer than csv reads: a
         quote opened there and never closed, unless the cell is that long on its own line."""
         with self.path.open("rb") as binary:
-            text = _text(binary, self.encoding)
+            text = text_stream(binary, self.encoding)
             reader = csv.reader(text)
             for _ in range(number - 1):
                 next(reader, None)
@@ -320,7 +320,7 @@ def open_csv(path: Path, *, required: Sequence[str], known: Sequence[str],
     encoding = encoding or detect_encoding(path)
     binary = path.open("rb")
     try:
-        reader = csv.reader(_text(binary, encoding))
+        reader = csv.reader(text_stream(binary, encoding))
         try:
             for _title in range(header_row - 1):
                 next(reader)

@@ -1,4 +1,5 @@
-"""Table models of the import wizard: the first rows of a file, and the row errors found."""
+"""Table models of the import wizard: the first rows of a file as written, and the row errors
+found."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ _ROOT = QModelIndex()
 
 
 class PreviewModel(QAbstractTableModel):
-    """The file's own headers over its first rows, as text; the row headers are Excel's row
-    numbers."""
+    """The first rows of a file as text under column headers (the spreadsheet's letters);
+    the row headers are the file's own row numbers."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -59,8 +60,8 @@ class PreviewModel(QAbstractTableModel):
 
 
 class RowErrorsModel(RowsTableModel[RowError]):
-    """Row number, column and problem of each error; the column names ours and, when the
-    file was mapped, theirs too."""
+    """Row number, column and problem of each error (the column as the import names it:
+    theirs when a profile was used)."""
 
     HEADERS = ("Row", "Column", "Problem")
     RIGHT_ALIGNED = (0,)

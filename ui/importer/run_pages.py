@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 from scs_victims.actions import imports
 from scs_victims.actions.changes import Changed
 from scs_victims.errors import Cancelled, UserError
+from scs_victims.importing.csv_source import summarise
 from scs_victims.importing.incidents import ImportSummary
+from scs_victims.importing.profile import Profile
 from scs_victims.progress import ProgressCallback
 from ui.context import AppContext
 from ui.importer.models import RowErrorsModel
@@ -41,6 +43,23 @@ def choose_rejects_file(parent: QWidget, start: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, "Save rejected rows as", start,
                                           "CSV files (*.csv)")
     return Path(name) if name else None
+
+
+def profile_options(state: ImportState) -> dict[str, Any]:
+    """The import's ``profile`` option: none for a file in our own layout."""
+    return {} if state.profile is None else {"profile": state.profile}
+
+
+def skipped_text(summary: ImportSummary, profile: Profile | None) -> str:
+    """The rows a profile left out, by the column whose value left them out."""
+    skipped = summary.skipped
+    parts = []
+    for column, rows in skipped.items():
+        theirs = profile.columns.get(column, column) if profile is not None else column
+        why = ("other crime types" if column == "crime_type"
+               else f"by their column '{theirs}'")
+        parts.append(f"{rows:,} ({why})")
+    return "; ".join(parts) or "none"
 
 
 def _plural(count: int, word: str) -> str:
@@ -119,7 +138,7 @@ class CheckPage(QWizardPage):
         self.progress.cancel()
 
     def start(self) -> None:
-        path, mapping = self.state.path, self.state.mapping
+        path, options = self.state.path, profile_options(self.state)
         if path is None:
             return
         self.state.check = None
@@ -129,12 +148,9 @@ class CheckPage(QWizardPage):
         self.again_button.setVisible(False)
         self.result.setText("")
         user = self.context.user
-        preview, remember = self.state.preview, self.state.save_mapping
 
         def work(progress: ProgressCallback) -> ImportSummary:
-            if remember and mapping is not None and preview is not None:
-                imports.save_mapping(user, preview.headers, mapping)
-            return imports.check_incidents(user, path, mapping=mapping, progress=progress)
+            return imports.check_incidents(user, path, progress=progress, **options)
 
         task = self.context.operations.run(work, self._checked, parent=self,
                                            on_failure=self._failed)
@@ -145,8 +161,10 @@ class CheckPage(QWizardPage):
     def _checked(self, summary: ImportSummary) -> None:
         self.progress.finish()
         self.state.check = summary
+        skipped = sum(summary.skipped.values())
         counts = (f"{_plural(summary.rows_read, 'row')} read: {summary.imported:,} new, "
-                  f"{summary.unchanged:,} already stored and unchanged")
+                  f"{summary.unchanged:,} already stored and unchanged"
+                  + (f", {skipped:,} left out by the profile" if skipped else ""))
         if not summary.error_count:
             self.result.setText(f"Every row is valid. {counts}. Choose Import to import them.")
         else:
@@ -234,7 +252,7 @@ class ImportPage(QWizardPage):
         self.start()
 
     def start(self) -> None:
-        path, mapping = self.state.path, self.state.mapping
+        path, options = self.state.path, profile_options(self.state)
         if path is None:
             return
         skip, rejects = self.state.skip_invalid, self.state.rejects_path
@@ -244,8 +262,8 @@ class ImportPage(QWizardPage):
         user = self.context.user
 
         def work(progress: ProgressCallback) -> Changed[ImportSummary]:
-            return imports.import_incidents(user, path, mapping=mapping, skip_invalid=skip,
-                                            rejects_path=rejects, progress=progress)
+            return imports.import_incidents(user, path, skip_invalid=skip,
+                                            rejects_path=rejects, progress=progress, **options)
 
         task = self.context.operations.run(work, self._imported, parent=self,
                                            on_failure=self._failed)
@@ -295,8 +313,10 @@ class SummaryPage(QWizardPage):
                           ("unchanged", "Already stored and unchanged:"),
                           ("rejected", "Rows rejected:"),
                           ("conflicts", "Conflicts with stored incidents:"),
+                          ("skipped", "Rows left out by the profile:"),
                           ("rejects", "Rejected rows saved to:"),
-                          ("ignored", "Columns ignored:")):
+                          ("ignored", "Columns ignored:"),
+                          ("profile", "Profile:")):
             value = _label()
             value.setObjectName(f"summary_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -322,4 +342,9 @@ class SummaryPage(QWizardPage):
         self.values["rejects"].setText(str(summary.rejects_path) if summary.rejects_path
                                        else "none (no rows were rejected)"
                                        if not summary.rejected else "not saved")
-        self.values["ignored"].setText(", ".join(summary.unknown_columns) or "none")
+        self.values["ignored"].setText(summarise(summary.unknown_columns) or "none")
+        profile = self.state.profile
+        self.values["skipped"].setText(skipped_text(summary, profile))
+        saved = f" (saved as {self.state.saved_path})" if self.state.saved_path else ""
+        self.values["profile"].setText(f"{profile.name}{saved}" if profile is not None
+                                       else "none (the file has our own columns)")

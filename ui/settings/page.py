@@ -1,13 +1,16 @@
-"""The Settings screen: area, wards, rules of the definitions, and the database."""
+"""The Settings screen: area, wards, rules of the definitions, the database, and the saved
+import profiles."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from scs_victims.actions.changes import OpChanges
+from scs_victims.actions.permissions import Permission
 from ui.context import AppContext
 from ui.settings.area_tab import AreaTab
 from ui.settings.database_tab import DatabaseTab
+from ui.settings.profiles_tab import ProfilesTab
 from ui.settings.rules_tab import RulesTab
 from ui.settings.wards_tab import WardsTab
 
@@ -42,6 +45,11 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.wards, "&Wards")
         self.tabs.addTab(self.rules, "R&ules")
         self.tabs.addTab(self.database, "Data&base")
+        # Profiles serve importing: a role that cannot import has none to see.
+        self.profiles = (ProfilesTab(context) if context.user.can(Permission.IMPORT)
+                         else None)
+        if self.profiles is not None:
+            self.tabs.addTab(self.profiles, "I&mport profiles")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._loaded = False
@@ -79,3 +87,5 @@ class SettingsPage(QWidget):
             self.rules.load()
         if "database" in tabs:
             self.database.load()
+        if "database" in tabs and self.profiles is not None and self.profiles.isVisible():
+            self.profiles.load()  # (it reloads itself whenever it is shown)
